@@ -1,0 +1,158 @@
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { imageReference, ResourcesValues } from '../values/common';
+import { ManagerValues } from '../values/schema';
+import { managerJobName, ReleaseContext, resourceName } from './context';
+import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
+import { ManagerRbac } from './manager-rbac';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpVolume, tmpVolumeMount } from './security';
+
+export const MANAGER_CONTAINER = 'manager';
+export const MANAGER_REPOSITORY = 'projectbeskar/virtrigaud/manager';
+
+export interface ManagerProps {
+  readonly context: ReleaseContext;
+  /** Manager values (after defaults: `managerSchema.parse({})` gives the defaults). */
+  readonly values: ManagerValues;
+  /** Secrets for pulling images. @default - none */
+  readonly imagePullSecrets?: readonly { readonly name: string }[];
+}
+
+/** Container resources in the L1 shape, exactly as given (no hidden defaults). */
+export function resourceRequirements(resources: ResourcesValues): k8s.ResourceRequirements {
+  const list = (l: Record<string, string | undefined>) =>
+    Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(v as string)]));
+  return { requests: list(resources.requests), limits: list(resources.limits) };
+}
+
+/** Manager command-line flags. */
+export function managerArgs(values: ManagerValues): string[] {
+  return [
+    `--metrics-bind-address=0.0.0.0:${values.metrics.port}`,
+    `--health-probe-bind-address=0.0.0.0:${values.healthPort}`,
+    ...(values.leaderElection.enabled ? ['--leader-elect'] : []),
+    ...(values.metrics.secure ? ['--metrics-secure'] : []),
+    `--zap-log-level=${values.logLevel}`,
+    `--zap-encoder=${values.logFormat}`,
+    ...values.extraArgs,
+  ];
+}
+
+/**
+ * The VirtRigaud manager: ServiceAccount, RBAC, Deployment, Service and (with replicas > 1)
+ * PodDisruptionBudget `<release>-manager`.
+ */
+export class VirtRigaudManager extends Construct {
+  /** Name of the Deployment, Service and ServiceAccount. */
+  public readonly name: string;
+  /** Labels selecting the manager pods. */
+  public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+
+  constructor(scope: Construct, id: string, props: ManagerProps) {
+    super(scope, id);
+    const ctx = props.context;
+    const values = props.values;
+    this.name = resourceName(ctx, 'manager');
+    this.podSelector = selectorLabels(ctx, 'manager');
+    const serviceAccountName = values.serviceAccount.name ?? this.name;
+
+    new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: objectMeta(ctx, serviceAccountName, 'manager', { annotations: values.serviceAccount.annotations }),
+      automountServiceAccountToken: true,
+    });
+
+    new ManagerRbac(this, 'rbac', {
+      context: ctx,
+      serviceAccountName,
+      leaderElection: values.leaderElection.enabled,
+      secureMetrics: values.metrics.secure ? { scraperServiceAccount: values.metrics.scraperServiceAccount } : undefined,
+    });
+
+    for (const key of Object.keys(values.podLabels)) {
+      if (key in this.podSelector) {
+        throw new Error(`manager.podLabels.${key}: may not override the selector label ${key}`);
+      }
+    }
+
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: objectMeta(ctx, this.name, 'manager'),
+      spec: {
+        replicas: values.replicas,
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: { ...this.podSelector } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: {
+            labels: { ...standardLabels(ctx, 'manager'), ...values.podLabels },
+            annotations: { 'kubectl.kubernetes.io/default-container': MANAGER_CONTAINER, ...values.podAnnotations },
+          },
+          spec: {
+            serviceAccountName,
+            automountServiceAccountToken: true,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(),
+            terminationGracePeriodSeconds: values.terminationGracePeriodSeconds,
+            ...(props.imagePullSecrets && props.imagePullSecrets.length > 0 ? { imagePullSecrets: props.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
+            ...(Object.keys(values.nodeSelector).length > 0 ? { nodeSelector: values.nodeSelector } : {}),
+            ...(values.tolerations.length > 0 ? { tolerations: values.tolerations } : {}),
+            ...(Object.keys(values.affinity).length > 0 ? { affinity: values.affinity as k8s.Affinity } : {}),
+            ...(values.topologySpreadConstraints.length > 0 ? { topologySpreadConstraints: values.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[] } : {}),
+            ...(values.priorityClassName ? { priorityClassName: values.priorityClassName } : {}),
+            containers: [
+              {
+                name: MANAGER_CONTAINER,
+                image: imageReference(values.image, { repository: MANAGER_REPOSITORY, tag: ctx.version }),
+                imagePullPolicy: values.image.pullPolicy,
+                command: ['/manager'],
+                args: managerArgs(values),
+                ports: [
+                  { name: 'metrics', containerPort: values.metrics.port, protocol: 'TCP' },
+                  { name: 'health', containerPort: values.healthPort, protocol: 'TCP' },
+                ],
+                ...(values.env.length > 0 ? { env: values.env as k8s.EnvVar[] } : {}),
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('health') },
+                  initialDelaySeconds: 15,
+                  periodSeconds: 20,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('health') },
+                  initialDelaySeconds: 5,
+                  periodSeconds: 10,
+                },
+                resources: resourceRequirements(values.resources),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [tmpVolumeMount()],
+              },
+            ],
+            volumes: [tmpVolume()],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'service', {
+      metadata: objectMeta(ctx, this.name, 'manager', { labels: { [JOB_LABEL]: managerJobName(ctx) } }),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.podSelector },
+        ports: [
+          { name: 'metrics', port: values.metrics.port, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
+          { name: 'health', port: values.healthPort, targetPort: k8s.IntOrString.fromString('health'), protocol: 'TCP' },
+        ],
+      },
+    });
+
+    if (values.replicas > 1 && values.podDisruptionBudget.enabled) {
+      new k8s.KubePodDisruptionBudget(this, 'pdb', {
+        metadata: objectMeta(ctx, this.name, 'manager'),
+        spec: {
+          minAvailable: k8s.IntOrString.fromNumber(values.podDisruptionBudget.minAvailable),
+          selector: { matchLabels: { ...this.podSelector } },
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { App, Chart } from 'cdk8s';
+import { VirtRigaud } from '../constructs/virtrigaud';
+import { Values, ValuesInput } from '../values/schema';
+import { compareManifests, ManifestLike } from './order';
+import { assertManifestsValid } from './schema-validation';
+
+export interface Manifest extends ManifestLike {
+  readonly [key: string]: unknown;
+}
+
+export interface SynthResult {
+  readonly values: Values;
+  /** Every object of the release, in install order. */
+  readonly manifests: readonly Manifest[];
+}
+
+/** A problem in what was rendered (not in the values): a bug or a pass-through value Kubernetes would reject. */
+export class RenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RenderError';
+  }
+}
+
+/** Refuse output that would put a credential into YAML. */
+export function assertNoSecrets(manifests: readonly Manifest[]): void {
+  for (const m of manifests) {
+    if (m.kind === 'Secret') {
+      throw new RenderError(`refusing to render Secret ${m.metadata.name}: credentials are referenced by name, never written into the output`);
+    }
+  }
+}
+
+/**
+ * Build the release from values, validate every object against its schema, sort by install order.
+ * @throws ValuesError for bad values, RenderError for invalid output
+ */
+export function synthesize(values: ValuesInput): SynthResult {
+  const app = new App({ outdir: '.' });
+  const chart = new Chart(app, 'release', { disableResourceNameHashes: true });
+  const release = new VirtRigaud(chart, 'virtrigaud', values);
+  const manifests = (chart.toJson() as Manifest[]).sort(compareManifests);
+  try {
+    assertManifestsValid(manifests);
+  } catch (e) {
+    throw new RenderError((e as Error).message);
+  }
+  assertNoSecrets(manifests);
+  return { values: release.values, manifests };
+}

@@ -1,0 +1,42 @@
+/** Where a value came from: a file position or a `--set` expression. */
+export interface ValueSource {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly set?: string;
+}
+
+export interface ValuesProblem {
+  /** Dotted key path, e.g. `providers[0].endpoint`. */
+  readonly path: string;
+  readonly message: string;
+  readonly source?: ValueSource;
+}
+
+export function formatSource(source: ValueSource | undefined): string {
+  if (!source) return '';
+  if (source.set !== undefined) return ` (from --set ${source.set})`;
+  if (source.file !== undefined) {
+    return ` (${source.file}${source.line !== undefined ? `:${source.line}${source.column !== undefined ? `:${source.column}` : ''}` : ''})`;
+  }
+  return '';
+}
+
+/** Bad values: every problem names its key path, and its file and line when it came from a file. */
+export class ValuesError extends Error {
+  constructor(public readonly problems: readonly ValuesProblem[]) {
+    super(problems.map((p) => `${p.path === '' ? '(root)' : p.path}: ${p.message}${formatSource(p.source)}`).join('\n'));
+    this.name = 'ValuesError';
+  }
+}
+
+/** `a.b[0].c` from `['a', 'b', 0, 'c']`; keys that are not identifiers are quoted. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(part))) out += out === '' ? String(part) : `.${String(part)}`;
+    else out += `[${JSON.stringify(String(part))}]`;
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import { formatPath, ValueSource, ValuesError, ValuesProblem } from './errors';
+import { Values, valuesSchema } from './schema';
+
+/** Where each key path (formatted with {@link formatPath}) was last set. */
+export type SourceMap = ReadonlyMap<string, ValueSource>;
+
+/** The source of the deepest prefix of `path` that has one. */
+export function sourceOf(sources: SourceMap | undefined, path: readonly PropertyKey[]): ValueSource | undefined {
+  if (!sources) return undefined;
+  for (let n = path.length; n >= 0; n--) {
+    const source = sources.get(formatPath(path.slice(0, n)));
+    if (source) return source;
+  }
+  return undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+/** The known key closest to an unknown one, when it is close enough to be a typo. */
+export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const key of known) {
+    const d = editDistance(unknown.toLowerCase(), key.toLowerCase());
+    if (d < bestDistance) {
+      best = key;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(unknown.length / 3)) ? best : undefined;
+}
+
+/** Keys the schema allows at a path, for "did you mean" hints. */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = valuesSchema;
+  for (const part of path) {
+    schema = unwrap(schema);
+    const def = (schema as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } })?.def;
+    if (def?.type === 'object' && typeof part === 'string') schema = def.shape?.[part];
+    else if (def?.type === 'array' && typeof part === 'number') schema = def.element;
+    else return [];
+  }
+  const def = (unwrap(schema) as { def?: { type?: string; shape?: Record<string, unknown> } })?.def;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let s = schema as { def?: { type?: string; innerType?: unknown; in?: unknown; out?: unknown; schema?: unknown } } | undefined;
+  for (let i = 0; i < 20 && s?.def; i++) {
+    const d = s.def;
+    if (['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'].includes(d.type ?? '')) s = d.innerType as typeof s;
+    else if (d.type === 'pipe') s = (d.in as { def?: { type?: string } })?.def?.type === 'transform' ? (d.out as typeof s) : (d.in as typeof s);
+    else break;
+  }
+  return s;
+}
+
+/** Turn zod issues into problems that name the key path and where it was set. */
+export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], sources?: SourceMap): ValuesProblem[] {
+  const problems: ValuesProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        const suggestion = suggestKey(key, knownKeysAt(issue.path));
+        problems.push({
+          path: formatPath(path),
+          message: `unknown key${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}`,
+          source: sourceOf(sources, path),
+        });
+      }
+    } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      problems.push(...problemsFromIssues(issue.errors[0], sources).map((p) => ({ ...p })));
+    } else {
+      problems.push({ path: formatPath(issue.path), message: issue.message, source: sourceOf(sources, issue.path) });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Apply defaults to values and validate them.
+ * @throws ValuesError naming every bad key path (and its file and line when `sources` knows it)
+ */
+export function parseValues(input: unknown, sources?: SourceMap): Values {
+  const result = valuesSchema.safeParse(input ?? {});
+  if (!result.success) throw new ValuesError(problemsFromIssues(result.error.issues, sources));
+  return result.data;
+}

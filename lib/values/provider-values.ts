@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { dnsLabel, dnsSubdomain, imageSchema, podValuesShape, resourcesSchema } from './common';
+
+export const PROVIDER_TYPES = ['vsphere', 'libvirt', 'proxmox'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+/** Endpoint schemes each provider type accepts. */
+export const ENDPOINT_SCHEMES: Readonly<Record<ProviderType, readonly string[]>> = {
+  vsphere: ['https'],
+  libvirt: ['qemu+ssh', 'qemu+tcp', 'qemu+tls'],
+  proxmox: ['https'],
+};
+
+/** TCP port of each endpoint scheme when the URL names none. */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { https: 443, 'qemu+ssh': 22, 'qemu+tcp': 16509, 'qemu+tls': 16514 };
+
+/** Keys that would carry a credential inline; the message says how to use a Secret instead. */
+export const INLINE_CREDENTIAL_KEYS = [
+  'password', 'username', 'user', 'token', 'tokenId', 'token_id', 'tokenSecret', 'token_secret', 'secret',
+  'credentials', 'privateKey', 'ssh-privatekey', 'sshPrivateKey', 'known_hosts', 'knownHosts', 'apiKey', 'key',
+] as const;
+
+/**
+ * Environment variables the toolkit (or, in `custom-resource` mode, the VirtRigaud manager) sets on
+ * every provider container; `env` may not redefine them.
+ */
+export const RESERVED_PROVIDER_ENV = [
+  'PROVIDER_TYPE', 'PROVIDER_ENDPOINT', 'PROVIDER_NAMESPACE', 'PROVIDER_NAME', 'LOG_LEVEL', 'LOG_FORMAT',
+  'TLS_ENABLED', 'TLS_INSECURE_SKIP_VERIFY', 'VIRTRIGAUD_PROVIDER_INSECURE',
+] as const;
+
+/**
+ * Pod label keys the toolkit owns on provider pods (the selector labels and the provider labels);
+ * `podLabels` may not set them. Kept as literals here so the values layer does not depend on constructs.
+ */
+export const RESERVED_PROVIDER_POD_LABELS = [
+  'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component',
+  'virtrigaud.io/provider', 'virtrigaud.io/provider-type',
+] as const;
+
+/**
+ * `spec.endpoint` pattern of the vendored v0.3.11 Provider CRD; `custom-resource` mode must match it
+ * (it requires a path for libvirt URIs and allows no user info in https URLs).
+ */
+export const CRD_ENDPOINT_PATTERN =
+  /^((https?:\/\/[a-zA-Z0-9.-]+(:[0-9]+)?(\/.*)?|(tcp|grpc):\/\/[a-zA-Z0-9.-]+:[0-9]+(\/.*)?)|qemu(\+ssh|\+tcp|\+tls)?:\/\/([a-zA-Z0-9@.-]+(:[0-9]+)?)?(\/.*))$/;
+/** `spec.credentialSecretRef.name` pattern of the Provider CRD (a DNS label: no dots). */
+const CRD_SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** `spec.runtime.replicas` bounds of the Provider CRD. */
+const CRD_REPLICAS = { min: 1, max: 10 };
+
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
+const SECRET_ENV_NAME = /(PASSWORD|PASSWD|TOKEN|SECRET|PRIVATE_?KEY|API_?KEY|CREDENTIAL)/i;
+const SECRET_QUERY_KEY = /(pass|token|secret|credential|apikey|api_key)/i;
+
+export const providerSchema = z
+  .strictObject({
+    name: dnsLabel('providers[].name').describe('Name of the provider instance; objects are named `<release>-provider-<name>`. Required.'),
+    type: z
+      .enum(PROVIDER_TYPES, { error: (iss) => `unknown provider type ${JSON.stringify(iss.input)}: use one of ${PROVIDER_TYPES.join(', ')}` })
+      .describe('Hypervisor type: `vsphere`, `libvirt` or `proxmox`. Required.'),
+    mode: z
+      .enum(['deployment', 'custom-resource'])
+      .default('deployment')
+      .describe('`deployment` renders the provider Deployment, Service and ServiceAccount; `custom-resource` renders a `Provider` object that the VirtRigaud manager turns into a Deployment and Service itself.'),
+    endpoint: z
+      .string()
+      .describe('Hypervisor endpoint: vSphere `https://vcenter/sdk`, Proxmox `https://pve:8006`, libvirt `qemu+ssh://user@host/system`, `qemu+tcp://host/system` or `qemu+tls://host/system`. Required.'),
+    credentialsSecret: dnsSubdomain('providers[].credentialsSecret').describe(
+      'Name of an existing Secret in the release namespace with the credentials (vSphere `username`/`password`; libvirt `username`/`password`/`ssh-privatekey`/`known_hosts`; Proxmox `token_id`/`token_secret`). Mounted read-only at `/etc/virtrigaud/credentials`. Required.',
+    ),
+    replicas: z.number().int().min(0).max(100).default(1).describe('Replicas of the provider Deployment (`custom-resource` mode: 1 to 10).'),
+    image: imageSchema({ registry: 'ghcr.io' }).describe('Provider image. Default repository: `projectbeskar/virtrigaud/provider-<type>`.'),
+    grpcPort: z.number().int().min(1024).max(65535).default(9443).describe('gRPC port the provider serves to the manager (Service port `grpc`).'),
+    resources: resourcesSchema({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }).describe('Provider container resources.'),
+    tls: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve gRPC over TLS (the manager refuses plaintext providers unless TLS is explicitly disabled).'),
+        secretName: dnsSubdomain('providers[].tls.secretName').optional().describe('Secret with `tls.crt`, `tls.key` and `ca.crt`, mounted at `/etc/virtrigaud/tls`. Default: `<release>-provider-<name>-tls`.'),
+      })
+      .prefault({})
+      .describe('gRPC TLS.'),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('`LOG_LEVEL` of the provider.'),
+    logFormat: z.enum(['json', 'text']).default('json').describe('`LOG_FORMAT` of the provider (the values the Provider CRD allows).'),
+    endpointCidrs: z
+      .array(z.string().regex(CIDR, 'must be a CIDR such as 10.0.0.0/16'))
+      .default(['0.0.0.0/0'])
+      .describe('Where the endpoint lives, for the provider egress NetworkPolicy (narrow it to the hypervisor addresses).'),
+    ...podValuesShape(),
+  })
+  .superRefine((provider, ctx) => {
+    const problem = endpointProblem(provider.type, provider.endpoint);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: problem });
+    provider.env.forEach((env, i) => {
+      if ((RESERVED_PROVIDER_ENV as readonly string[]).includes(env.name)) {
+        ctx.addIssue({ code: 'custom', path: ['env', i, 'name'], message: `${env.name} is set by the toolkit; use the matching provider value (type, endpoint, logLevel, logFormat, tls) instead` });
+      } else if (env.value !== undefined && SECRET_ENV_NAME.test(env.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['env', i, 'value'],
+          message: `${env.name} looks like a credential: do not write it into values; use valueFrom.secretKeyRef (name: <secret>, key: <key>) or put it into the Secret named by credentialsSecret`,
+        });
+      }
+    });
+    for (const key of Object.keys(provider.podLabels)) {
+      if ((RESERVED_PROVIDER_POD_LABELS as readonly string[]).includes(key)) {
+        ctx.addIssue({ code: 'custom', path: ['podLabels', key], message: `${key} is a selector or provider label set by the toolkit; podLabels may not override it` });
+      }
+    }
+    if (provider.mode === 'custom-resource') customResourceProblems(provider, ctx);
+  });
+
+/** What the v0.3.11 Provider CRD cannot express: reported instead of silently dropped. */
+function customResourceProblems(provider: z.output<typeof providerSchema>, ctx: z.core.$RefinementCtx) {
+  const fail = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (!CRD_ENDPOINT_PATTERN.test(provider.endpoint)) {
+    fail(['endpoint'], `the Provider CRD (spec.endpoint) does not accept ${JSON.stringify(provider.endpoint)}: no user info in https URLs, a path such as /system in libvirt URIs, host names of [a-zA-Z0-9.-]`);
+  }
+  if (!CRD_SECRET_NAME.test(provider.credentialsSecret)) {
+    fail(['credentialsSecret'], `the Provider CRD (spec.credentialSecretRef.name) accepts only a DNS label (no dots); got ${JSON.stringify(provider.credentialsSecret)}`);
+  }
+  if (provider.replicas < CRD_REPLICAS.min || provider.replicas > CRD_REPLICAS.max) {
+    fail(['replicas'], `the Provider CRD (spec.runtime.replicas) accepts ${CRD_REPLICAS.min} to ${CRD_REPLICAS.max}; got ${provider.replicas}`);
+  }
+  if (/:\d+$/.test(provider.image.registry)) {
+    fail(['image', 'registry'], `the Provider CRD (spec.runtime.image) does not accept a registry with a port; got ${JSON.stringify(provider.image.registry)}: mirror the image to a registry on the default port or use mode: deployment`);
+  }
+  const unsupported: [keyof typeof provider, boolean][] = [
+    ['podLabels', Object.keys(provider.podLabels).length > 0],
+    ['podAnnotations', Object.keys(provider.podAnnotations).length > 0],
+    ['topologySpreadConstraints', provider.topologySpreadConstraints.length > 0],
+    ['priorityClassName', provider.priorityClassName !== undefined],
+  ];
+  for (const [key, set] of unsupported) {
+    if (set) fail([key], `not supported with mode: custom-resource (the Provider CRD has no field for it and the manager builds the pods): remove it or use mode: deployment`);
+  }
+}
+
+/** Why an endpoint does not suit a provider type, or undefined when it does. */
+export function endpointProblem(type: ProviderType, endpoint: string): string | undefined {
+  const schemes = ENDPOINT_SCHEMES[type];
+  const example = type === 'libvirt' ? 'qemu+ssh://user@host/system' : type === 'proxmox' ? 'https://pve.example.com:8006' : 'https://vcenter.example.com/sdk';
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return `${JSON.stringify(endpoint)} is not a URL; a ${type} endpoint looks like ${example}`;
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (!schemes.includes(scheme)) {
+    return `a ${type} endpoint must start with ${schemes.map((s) => `${s}://`).join(', ')} (e.g. ${example}); got ${JSON.stringify(endpoint)}`;
+  }
+  if (url.password) {
+    return 'the endpoint carries a password: remove it from the URL and put it into the Secret named by credentialsSecret';
+  }
+  const secretQuery = [...url.searchParams.keys()].find((k) => SECRET_QUERY_KEY.test(k));
+  if (secretQuery) {
+    return `the endpoint carries ${secretQuery} in its query: remove it from the URL and put it into the Secret named by credentialsSecret`;
+  }
+  if (!url.hostname) return `the endpoint ${JSON.stringify(endpoint)} has no host; a ${type} endpoint looks like ${example}`;
+  if (type === 'libvirt' && (url.pathname === '' || url.pathname === '/')) {
+    return `a libvirt endpoint names the libvirt instance in its path (e.g. ${example}); got ${JSON.stringify(endpoint)}`;
+  }
+  return undefined;
+}
+
+/** The TCP port the provider connects to (explicit, or the scheme's default). */
+export function endpointPort(endpoint: string): number {
+  const url = new URL(endpoint);
+  if (url.port) return Number(url.port);
+  return DEFAULT_PORTS[url.protocol.replace(/:$/, '')] ?? 443;
+}
+
+/** The provider list; entries are also screened for credentials carried inline. */
+export const providersSchema = z
+  .array(
+    z.preprocess((entry, ctx) => {
+      if (entry && typeof entry === 'object' && !Array.isArray(entry)) {
+        for (const key of Object.keys(entry)) {
+          if ((INLINE_CREDENTIAL_KEYS as readonly string[]).includes(key)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `credentials must not be written into values: create a Secret (kubectl create secret generic <name> --from-literal=${key}=…) in the release namespace and set credentialsSecret: <name> instead of ${key}`,
+              input: entry,
+            });
+          }
+        }
+      }
+      return entry;
+    }, providerSchema),
+  )
+  .default([])
+  .describe('Provider instances. Each renders a Deployment, Service and ServiceAccount `<release>-provider-<name>` (or a `Provider` object in `custom-resource` mode). Default: none.');
+
+/** A provider as users write it. */
+export type ProviderInput = z.input<typeof providerSchema>;
+/** A provider after defaults: what constructs receive. */
+export type ProviderValues = z.output<typeof providerSchema>;
