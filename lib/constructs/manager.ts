@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { imageReference, ResourcesValues } from '../values/common';
-import { ManagerValues } from '../values/schema';
+import { ManagerValues } from '../values/manager-values';
 import { managerJobName, ReleaseContext, resourceName } from './context';
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
 import { ManagerRbac } from './manager-rbac';

@@ -148,3 +148,19 @@ export function podValuesShape() {
     env: z.array(envVar).default([]).describe('Extra environment variables of the container.'),
   };
 }
+
+export const port = z.number().int().min(1).max(65535);
+
+export const labelSelector = z.strictObject({
+  matchLabels: labelMap.optional().describe('Labels to match.'),
+  matchExpressions: z
+    .array(
+      z.strictObject({
+        key: z.string(),
+        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+        values: z.array(z.string()).optional(),
+      }),
+    )
+    .optional()
+    .describe('Set-based requirements.'),
+});
