@@ -107,13 +107,13 @@ export const providerSchema = z
         ctx.addIssue({ code: 'custom', path: ['podLabels', key], message: `${key} is a selector or provider label set by the toolkit; podLabels may not override it` });
       }
     }
-    if (provider.mode === 'custom-resource') customResourceProblems(provider, ctx);
+    if (provider.mode === 'custom-resource') customResourceProblems(provider, problem === undefined, ctx);
   });
 
 /** What the v0.3.11 Provider CRD cannot express: reported instead of silently dropped. */
-function customResourceProblems(provider: z.output<typeof providerSchema>, ctx: z.core.$RefinementCtx) {
+function customResourceProblems(provider: z.output<typeof providerSchema>, endpointOk: boolean, ctx: z.core.$RefinementCtx) {
   const fail = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  if (!CRD_ENDPOINT_PATTERN.test(provider.endpoint)) {
+  if (endpointOk && !CRD_ENDPOINT_PATTERN.test(provider.endpoint)) {
     fail(['endpoint'], `the Provider CRD (spec.endpoint) does not accept ${JSON.stringify(provider.endpoint)}: no user info in https URLs, a path such as /system in libvirt URIs, host names of [a-zA-Z0-9.-]`);
   }
   if (!CRD_SECRET_NAME.test(provider.credentialsSecret)) {
@@ -146,16 +146,17 @@ export function endpointProblem(type: ProviderType, endpoint: string): string | 
   } catch {
     return `${JSON.stringify(endpoint)} is not a URL; a ${type} endpoint looks like ${example}`;
   }
-  const scheme = url.protocol.replace(/:$/, '');
-  if (!schemes.includes(scheme)) {
-    return `a ${type} endpoint must start with ${schemes.map((s) => `${s}://`).join(', ')} (e.g. ${example}); got ${JSON.stringify(endpoint)}`;
-  }
+  // Credentials first, so that no message below echoes them.
   if (url.password) {
     return 'the endpoint carries a password: remove it from the URL and put it into the Secret named by credentialsSecret';
   }
   const secretQuery = [...url.searchParams.keys()].find((k) => SECRET_QUERY_KEY.test(k));
   if (secretQuery) {
     return `the endpoint carries ${secretQuery} in its query: remove it from the URL and put it into the Secret named by credentialsSecret`;
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (!schemes.includes(scheme)) {
+    return `a ${type} endpoint must start with ${schemes.map((s) => `${s}://`).join(', ')} (e.g. ${example}); got ${JSON.stringify(endpoint)}`;
   }
   if (!url.hostname) return `the endpoint ${JSON.stringify(endpoint)} has no host; a ${type} endpoint looks like ${example}`;
   if (type === 'libvirt' && (url.pathname === '' || url.pathname === '/')) {

@@ -86,6 +86,10 @@ export const valuesSchema = z
       if (fullName.length > 63 || !/^[a-z]/.test(fullName)) {
         ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `${JSON.stringify(provider.name)} makes the name ${JSON.stringify(fullName)} (${fullName.length} characters); Service names may have at most 63: shorten the provider name to at most ${63 - values.releaseName.length - 10} characters` });
       }
+      const managedName = `virtrigaud-provider-${values.namespace}-${provider.name}`;
+      if (provider.mode === 'custom-resource' && managedName.length > 63) {
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `with mode: custom-resource the VirtRigaud manager names the provider Service ${JSON.stringify(managedName)} (${managedName.length} characters); Service names may have at most 63: shorten the provider name or the namespace` });
+      }
       if (provider.tls.enabled && provider.tls.secretName === undefined && `${fullName}-tls`.length > 253) {
         ctx.addIssue({ code: 'custom', path: ['providers', i, 'tls', 'secretName'], message: 'the default TLS Secret name is too long; set tls.secretName' });
       }

@@ -1,0 +1,99 @@
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { endpointPort, ProviderValues } from '../values/provider-values';
+import type { NetworkPoliciesValues } from '../values/schema';
+import { ReleaseContext, resourceName } from './context';
+import { objectMeta, selectorLabels } from './labels';
+import { providerLabels, providerPodSelector, providerResourceName } from './provider';
+
+export interface VirtRigaudNetworkPoliciesProps {
+  readonly context: ReleaseContext;
+  readonly values: NetworkPoliciesValues;
+  /** The manager's ports (`manager.metrics.port`, `manager.healthPort`). */
+  readonly manager: { readonly metricsPort: number; readonly healthPort: number };
+  readonly providers: readonly ProviderValues[];
+}
+
+type Selector = NetworkPoliciesValues['monitoring']['namespaceSelector'];
+
+function labelSelector(s: Selector): k8s.LabelSelector {
+  return {
+    ...(s.matchLabels && Object.keys(s.matchLabels).length > 0 ? { matchLabels: s.matchLabels } : {}),
+    ...(s.matchExpressions && s.matchExpressions.length > 0 ? { matchExpressions: s.matchExpressions } : {}),
+  };
+}
+
+function isEmpty(s: Selector): boolean {
+  return Object.keys(labelSelector(s)).length === 0;
+}
+
+const tcp = (port: number | string): k8s.NetworkPolicyPort => ({
+  protocol: 'TCP',
+  port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port),
+});
+
+/**
+ * One NetworkPolicy per workload (`policyTypes: [Ingress, Egress]`), allowing exactly:
+ * - manager: ingress on its metrics and health ports from the monitoring selector; egress to the API
+ *   server, to the cluster DNS and to every provider's `grpc` port;
+ * - each provider: ingress on `grpc` from the manager pods and on `metrics` from the monitoring
+ *   selector; egress to its endpoint's port (within `endpointCidrs`) and to the cluster DNS.
+ * Kubelet probes come from the node, which NetworkPolicies always allow.
+ */
+export class VirtRigaudNetworkPolicies extends Construct {
+  public readonly policies: k8s.KubeNetworkPolicy[] = [];
+
+  constructor(scope: Construct, id: string, props: VirtRigaudNetworkPoliciesProps) {
+    super(scope, id);
+    const { context: ctx, values } = props;
+    if (!values.enabled) return;
+
+    const monitoring: k8s.NetworkPolicyPeer = {
+      namespaceSelector: labelSelector(values.monitoring.namespaceSelector),
+      ...(isEmpty(values.monitoring.podSelector) ? {} : { podSelector: labelSelector(values.monitoring.podSelector) }),
+    };
+    const dns: k8s.NetworkPolicyEgressRule = {
+      to: [{ namespaceSelector: labelSelector(values.dns.namespaceSelector), podSelector: labelSelector(values.dns.podSelector) }],
+      ports: [
+        { protocol: 'UDP', port: k8s.IntOrString.fromNumber(values.dns.port) },
+        { protocol: 'TCP', port: k8s.IntOrString.fromNumber(values.dns.port) },
+      ],
+    };
+    const managerPods = selectorLabels(ctx, 'manager');
+
+    this.policies.push(
+      new k8s.KubeNetworkPolicy(this, 'manager', {
+        metadata: objectMeta(ctx, resourceName(ctx, 'manager'), 'manager'),
+        spec: {
+          podSelector: { matchLabels: managerPods },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{ from: [monitoring], ports: [tcp(props.manager.metricsPort), tcp(props.manager.healthPort)] }],
+          egress: [
+            { to: values.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: values.apiServer.ports.map(tcp) },
+            dns,
+            ...(props.providers.length > 0
+              ? [{ to: props.providers.map((p) => ({ podSelector: { matchLabels: providerPodSelector(ctx, p) } })), ports: [tcp('grpc')] }]
+              : []),
+          ],
+        },
+      }),
+    );
+
+    for (const p of props.providers) {
+      this.policies.push(
+        new k8s.KubeNetworkPolicy(this, `provider-${p.name}`, {
+          metadata: objectMeta(ctx, providerResourceName(ctx, p.name), 'provider', { labels: providerLabels(ctx, p) }),
+          spec: {
+            podSelector: { matchLabels: providerPodSelector(ctx, p) },
+            policyTypes: ['Ingress', 'Egress'],
+            ingress: [
+              { from: [{ podSelector: { matchLabels: managerPods } }], ports: [tcp('grpc')] },
+              { from: [monitoring], ports: [tcp('metrics')] },
+            ],
+            egress: [{ to: p.endpointCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(endpointPort(p.endpoint))] }, dns],
+          },
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { z } from 'zod';
+import { envVar, podValuesShape, ResourcesValues } from '../values/common';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpVolume, tmpVolumeMount } from './security';
+
+/** Pod-level values every workload shares (`podValuesShape()` after defaults). */
+export type PodValues = z.output<z.ZodObject<ReturnType<typeof podValuesShape>>>;
+
+/** Container resources in the L1 shape, exactly as given (no hidden defaults). */
+export function resourceRequirements(resources: ResourcesValues): k8s.ResourceRequirements {
+  const list = (l: Record<string, string | undefined>) =>
+    Object.fromEntries(Object.entries(l).flatMap(([k, v]) => (v === undefined ? [] : [[k, k8s.Quantity.fromString(v)]])));
+  return { requests: list(resources.requests), limits: list(resources.limits) };
+}
+
+/** Environment variables in the L1 shape (a `resourceFieldRef.divisor` must become a Quantity, or cdk8s drops it). */
+export function envVars(env: readonly z.output<typeof envVar>[]): k8s.EnvVar[] {
+  return env.map(({ valueFrom, ...rest }) => {
+    if (!valueFrom) return rest;
+    const { resourceFieldRef, ...source } = valueFrom;
+    return {
+      ...rest,
+      valueFrom: {
+        ...source,
+        ...(resourceFieldRef
+          ? { resourceFieldRef: { ...resourceFieldRef, divisor: resourceFieldRef.divisor === undefined ? undefined : k8s.Quantity.fromString(resourceFieldRef.divisor) } }
+          : {}),
+      },
+    };
+  });
+}
+
+/** Scheduling fields of a pod spec; empty values are left out rather than rendered as `{}` or `[]`. */
+export function schedulingSpec(pod: PodValues): Partial<k8s.PodSpec> {
+  return {
+    ...(Object.keys(pod.nodeSelector).length > 0 ? { nodeSelector: pod.nodeSelector } : {}),
+    ...(pod.tolerations.length > 0 ? { tolerations: pod.tolerations } : {}),
+    ...(Object.keys(pod.affinity).length > 0 ? { affinity: pod.affinity as k8s.Affinity } : {}),
+    ...(pod.topologySpreadConstraints.length > 0 ? { topologySpreadConstraints: pod.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[] } : {}),
+    ...(pod.priorityClassName ? { priorityClassName: pod.priorityClassName } : {}),
+  };
+}
+
+export interface RestrictedPodSpecOptions {
+  readonly serviceAccountName: string;
+  /** Mount the ServiceAccount token (only for pods that talk to the API server). */
+  readonly automountServiceAccountToken: boolean;
+  /** The one container; its security context and the `/tmp` mount are added here. */
+  readonly container: k8s.Container;
+  /** Volumes besides `/tmp`. */
+  readonly volumes?: readonly k8s.Volume[];
+  readonly imagePullSecrets?: readonly { readonly name: string }[];
+  readonly pod: PodValues;
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/**
+ * A pod spec that meets Pod Security "restricted": non-root uid 65532, read-only root filesystem with
+ * an emptyDir `/tmp`, no privilege escalation, all capabilities dropped, seccomp RuntimeDefault,
+ * no Service environment variables.
+ */
+export function restrictedPodSpec(o: RestrictedPodSpecOptions): k8s.PodSpec {
+  return {
+    serviceAccountName: o.serviceAccountName,
+    automountServiceAccountToken: o.automountServiceAccountToken,
+    enableServiceLinks: false,
+    securityContext: restrictedPodSecurityContext(),
+    ...(o.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: o.terminationGracePeriodSeconds } : {}),
+    ...(o.imagePullSecrets && o.imagePullSecrets.length > 0 ? { imagePullSecrets: o.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
+    ...schedulingSpec(o.pod),
+    containers: [
+      {
+        ...o.container,
+        securityContext: restrictedContainerSecurityContext(),
+        volumeMounts: [...(o.container.volumeMounts ?? []), tmpVolumeMount()],
+      },
+    ],
+    volumes: [...(o.volumes ?? []), tmpVolume()],
+  };
+}

@@ -1,0 +1,270 @@
+import { createHash } from 'crypto';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import {
+  Provider,
+  ProviderSpecRuntimeAffinity,
+  ProviderSpecRuntimeEnv,
+  ProviderSpecRuntimeEnvValueFromResourceFieldRefDivisor as Divisor,
+  ProviderSpecRuntimeImagePullPolicy,
+  ProviderSpecRuntimeLogFormat,
+  ProviderSpecRuntimeLogLevel,
+  ProviderSpecRuntimeMode,
+  ProviderSpecRuntimeResources,
+  ProviderSpecRuntimeResourcesLimits as Limit,
+  ProviderSpecRuntimeResourcesRequests as Request,
+  ProviderSpecType,
+} from '../../imports/infra.virtrigaud.io';
+import { imageReference, ResourcesValues } from '../values/common';
+import { ProviderType, ProviderValues } from '../values/provider-values';
+import { providerJobName, ReleaseContext, resourceName } from './context';
+import { JOB_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
+import { envVars, resourceRequirements, restrictedPodSpec } from './pod';
+import { restrictedContainerSecurityContext } from './security';
+
+export const PROVIDER_CONTAINER = 'provider';
+/** Port of `/healthz` and `/metrics` of every provider (`--health-port`). */
+export const PROVIDER_METRICS_PORT = 8080;
+export const CREDENTIALS_MOUNT_PATH = '/etc/virtrigaud/credentials';
+export const TLS_MOUNT_PATH = '/etc/virtrigaud/tls';
+/** Pod annotation carrying a hash of the provider's (non-secret) settings. */
+export const CONFIG_HASH_ANNOTATION = 'virtrigaud.io/config-hash';
+/** Read-only for the owner and the pod's fsGroup (65532). */
+const SECRET_FILE_MODE = 0o440;
+
+/** Image repository of a provider type (`projectbeskar/virtrigaud/provider-vsphere`). */
+export function providerRepository(type: ProviderType): string {
+  return `projectbeskar/virtrigaud/provider-${type}`;
+}
+
+/** Name of every object of a provider: `<release>-provider-<name>`. */
+export function providerResourceName(ctx: ReleaseContext, name: string): string {
+  return resourceName(ctx, `provider-${name}`);
+}
+
+/** Secret with the provider's gRPC certificate (`tls.crt`, `tls.key`, `ca.crt`). */
+export function providerTlsSecretName(ctx: ReleaseContext, provider: ProviderValues): string {
+  return provider.tls.secretName ?? `${providerResourceName(ctx, provider.name)}-tls`;
+}
+
+/** Labels of every object of a provider: standard labels plus the provider's name and type. */
+export function providerLabels(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
+  return standardLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name, [PROVIDER_TYPE_LABEL]: provider.type });
+}
+
+/**
+ * Name of the Deployment and Service the VirtRigaud v0.3.11 manager creates for a `Provider` object
+ * (`virtrigaud-provider-<namespace>-<Provider name>`, upstream `getDeploymentName`/`getServiceName`).
+ */
+export function managedProviderServiceName(ctx: ReleaseContext, name: string): string {
+  return `virtrigaud-provider-${ctx.namespace}-${name}`;
+}
+
+/**
+ * Name of a provider's main object: `<release>-provider-<name>` for a Deployment; for a `Provider`
+ * custom resource just `<name>` (what users write in `providerRef`, and the manager prefixes it again).
+ */
+export function providerObjectName(ctx: ReleaseContext, provider: ProviderValues): string {
+  return provider.mode === 'custom-resource' ? provider.name : providerResourceName(ctx, provider.name);
+}
+
+/**
+ * Labels selecting a provider's pods. `deployment` mode: the release's stable selector labels.
+ * `custom-resource` mode: the labels the v0.3.11 manager puts on the pods it creates
+ * (`app.kubernetes.io/name: virtrigaud-provider`, `app.kubernetes.io/instance: <Provider name>`).
+ */
+export function providerPodSelector(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
+  return provider.mode === 'custom-resource'
+    ? { 'app.kubernetes.io/name': 'virtrigaud-provider', 'app.kubernetes.io/instance': provider.name }
+    : selectorLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name });
+}
+
+/** Provider command-line flags (the image's entrypoint is `/usr/local/bin/provider-<type>`). */
+export function providerArgs(provider: ProviderValues): string[] {
+  return [`--port=${provider.grpcPort}`, `--health-port=${PROVIDER_METRICS_PORT}`];
+}
+
+/**
+ * The provider's environment. With TLS off, `VIRTRIGAUD_PROVIDER_INSECURE=true` is the explicit
+ * plaintext opt-out VirtRigaud ≥ v0.3.7 providers need to start without certificates.
+ */
+export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
+  return [
+    { name: 'PROVIDER_TYPE', value: provider.type },
+    { name: 'PROVIDER_ENDPOINT', value: provider.endpoint },
+    { name: 'PROVIDER_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    { name: 'LOG_LEVEL', value: provider.logLevel },
+    { name: 'LOG_FORMAT', value: provider.logFormat },
+    { name: 'TLS_ENABLED', value: String(provider.tls.enabled) },
+    ...(provider.tls.enabled ? [] : [{ name: 'VIRTRIGAUD_PROVIDER_INSECURE', value: 'true' }]),
+    ...envVars(provider.env),
+  ];
+}
+
+export interface VirtRigaudProviderProps {
+  readonly context: ReleaseContext;
+  /** One entry of `providers` (after defaults: `providersSchema.parse([...])`). */
+  readonly values: ProviderValues;
+  /** Secrets for pulling images. @default - none */
+  readonly imagePullSecrets?: readonly { readonly name: string }[];
+}
+
+/**
+ * One VirtRigaud provider instance. `deployment` mode: ServiceAccount, Deployment and Service
+ * `<release>-provider-<name>`. `custom-resource` mode: a `Provider` object of that name, from
+ * which the VirtRigaud manager creates the Deployment and Service itself.
+ */
+export class VirtRigaudProvider extends Construct {
+  /** Name of the provider's objects. */
+  public readonly name: string;
+  /** Labels selecting the provider's pods. */
+  public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+  public readonly deployment?: k8s.KubeDeployment;
+  public readonly service?: k8s.KubeService;
+  public readonly customResource?: Provider;
+
+  constructor(scope: Construct, id: string, props: VirtRigaudProviderProps) {
+    super(scope, id);
+    const ctx = props.context;
+    const p = props.values;
+    this.name = providerObjectName(ctx, p);
+    this.podSelector = providerPodSelector(ctx, p);
+    const image = imageReference(p.image, { repository: providerRepository(p.type), tag: ctx.version });
+    const tlsSecret = p.tls.enabled ? providerTlsSecretName(ctx, p) : undefined;
+
+    if (p.mode === 'custom-resource') {
+      const managedName = managedProviderServiceName(ctx, p.name);
+      if (managedName.length > 63) {
+        throw new Error(
+          `providers (name ${JSON.stringify(p.name)}): with mode: custom-resource the VirtRigaud manager names the provider Service ${JSON.stringify(managedName)} (${managedName.length} characters); Service names may have at most 63: shorten the provider name, the release name or the namespace`,
+        );
+      }
+      this.customResource = new Provider(this, 'provider', {
+        metadata: objectMeta(ctx, this.name, 'provider', { labels: providerLabels(ctx, p) }),
+        spec: {
+          type: p.type as ProviderSpecType,
+          endpoint: p.endpoint,
+          credentialSecretRef: { name: p.credentialsSecret },
+          runtime: {
+            mode: ProviderSpecRuntimeMode.REMOTE,
+            image,
+            imagePullPolicy: p.image.pullPolicy as ProviderSpecRuntimeImagePullPolicy,
+            ...(props.imagePullSecrets && props.imagePullSecrets.length > 0 ? { imagePullSecrets: props.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
+            replicas: p.replicas,
+            resources: customResourceResources(p.resources),
+            securityContext: restrictedContainerSecurityContext(),
+            service: { port: p.grpcPort, tls: { enabled: p.tls.enabled, ...(tlsSecret ? { secretRef: { name: tlsSecret } } : {}) } },
+            logLevel: p.logLevel as ProviderSpecRuntimeLogLevel,
+            logFormat: p.logFormat as ProviderSpecRuntimeLogFormat,
+            ...(p.env.length > 0 ? { env: customResourceEnv(p) } : {}),
+            ...(Object.keys(p.nodeSelector).length > 0 ? { nodeSelector: p.nodeSelector } : {}),
+            ...(p.tolerations.length > 0 ? { tolerations: p.tolerations } : {}),
+            ...(Object.keys(p.affinity).length > 0 ? { affinity: p.affinity as ProviderSpecRuntimeAffinity } : {}),
+          },
+        },
+      });
+      return;
+    }
+
+    const labels = providerLabels(ctx, p);
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: objectMeta(ctx, this.name, 'provider', { labels }),
+      automountServiceAccountToken: false,
+    });
+
+    const volumes: k8s.Volume[] = [
+      { name: 'credentials', secret: { secretName: p.credentialsSecret, defaultMode: SECRET_FILE_MODE } },
+      ...(tlsSecret ? [{ name: 'tls', secret: { secretName: tlsSecret, defaultMode: SECRET_FILE_MODE } }] : []),
+    ];
+    const container: k8s.Container = {
+      name: PROVIDER_CONTAINER,
+      image,
+      imagePullPolicy: p.image.pullPolicy,
+      args: providerArgs(p),
+      ports: [
+        { name: 'grpc', containerPort: p.grpcPort, protocol: 'TCP' },
+        { name: 'metrics', containerPort: PROVIDER_METRICS_PORT, protocol: 'TCP' },
+      ],
+      env: providerEnv(p),
+      livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromNumber(PROVIDER_METRICS_PORT) }, initialDelaySeconds: 15, periodSeconds: 20 },
+      readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromNumber(PROVIDER_METRICS_PORT) }, initialDelaySeconds: 5, periodSeconds: 10 },
+      resources: resourceRequirements(p.resources),
+      volumeMounts: [
+        { name: 'credentials', mountPath: CREDENTIALS_MOUNT_PATH, readOnly: true },
+        ...(tlsSecret ? [{ name: 'tls', mountPath: TLS_MOUNT_PATH, readOnly: true }] : []),
+      ],
+    };
+
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: objectMeta(ctx, this.name, 'provider', { labels }),
+      spec: {
+        replicas: p.replicas,
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: { ...this.podSelector } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: {
+            labels: { ...labels, ...p.podLabels },
+            annotations: {
+              'kubectl.kubernetes.io/default-container': PROVIDER_CONTAINER,
+              ...p.podAnnotations,
+              [CONFIG_HASH_ANNOTATION]: configHash(p, image, tlsSecret),
+            },
+          },
+          spec: restrictedPodSpec({
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            container,
+            volumes,
+            imagePullSecrets: props.imagePullSecrets,
+            pod: p,
+          }),
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'service', {
+      metadata: objectMeta(ctx, this.name, 'provider', { labels: { ...labels, [JOB_LABEL]: providerJobName(ctx) } }),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.podSelector },
+        ports: [
+          { name: 'grpc', port: p.grpcPort, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP' },
+          { name: 'metrics', port: PROVIDER_METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
+        ],
+      },
+    });
+  }
+}
+
+/**
+ * Hash of the provider's settings: Secret *names*, never Secret contents (which the toolkit does not
+ * know). It changes exactly when the provider's configuration does, for tools that track rollouts.
+ */
+function configHash(p: ProviderValues, image: string, tlsSecret: string | undefined): string {
+  const settings = { type: p.type, endpoint: p.endpoint, credentialsSecret: p.credentialsSecret, tlsSecret, grpcPort: p.grpcPort, image, logLevel: p.logLevel, logFormat: p.logFormat, env: p.env };
+  return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
+}
+
+function customResourceResources(resources: ResourcesValues): ProviderSpecRuntimeResources {
+  const list = <T>(l: Record<string, string | undefined>, quantity: (v: string) => T): Record<string, T> =>
+    Object.fromEntries(Object.entries(l).flatMap(([k, v]) => (v === undefined ? [] : [[k, quantity(v)]])));
+  return { requests: list(resources.requests, Request.fromString), limits: list(resources.limits, Limit.fromString) };
+}
+
+function customResourceEnv(p: ProviderValues): ProviderSpecRuntimeEnv[] {
+  return p.env.map(({ valueFrom, ...rest }) => {
+    if (!valueFrom) return rest;
+    const { resourceFieldRef, ...source } = valueFrom;
+    return {
+      ...rest,
+      valueFrom: {
+        ...source,
+        ...(resourceFieldRef
+          ? { resourceFieldRef: { ...resourceFieldRef, divisor: resourceFieldRef.divisor === undefined ? undefined : Divisor.fromString(resourceFieldRef.divisor) } }
+          : {}),
+      },
+    };
+  });
+}

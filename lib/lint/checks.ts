@@ -1,0 +1,206 @@
+/**
+ * Checks over rendered manifests, shared by render-time tests, property tests and the `lint` command.
+ * Each returns findings; an empty list means the check passed.
+ */
+export interface Finding {
+  /** Check that failed, e.g. `pod-security`. */
+  readonly check: string;
+  /** `Kind/namespace/name` of the object. */
+  readonly object: string;
+  readonly message: string;
+}
+
+// Manifests are untyped here: they may come from any YAML file.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = any;
+
+export function objectLabel(o: Obj): string {
+  return `${o?.kind ?? '?'}/${o?.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o?.metadata?.name ?? '?'}`;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+/** The pod template of a workload (or the pod itself), with its path. */
+export function podTemplateOf(o: Obj): { metadata: Obj; spec: Obj } | undefined {
+  if (WORKLOAD_KINDS.has(o?.kind)) return o.spec?.template;
+  if (o?.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template;
+  if (o?.kind === 'Pod') return { metadata: o.metadata, spec: o.spec };
+  return undefined;
+}
+
+/** Whether labels satisfy a LabelSelector (matchLabels and matchExpressions). */
+export function selectorMatches(selector: Obj, labels: Record<string, string> | undefined): boolean {
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const e of selector?.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, e.key);
+    if (e.operator === 'In' && !(has && e.values.includes(l[e.key]))) return false;
+    if (e.operator === 'NotIn' && has && e.values.includes(l[e.key])) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+/** A Service's plain `spec.selector` map as a LabelSelector. */
+function serviceSelects(service: Obj, labels: Record<string, string> | undefined): boolean {
+  const selector = service.spec?.selector;
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return selectorMatches({ matchLabels: selector }, labels);
+}
+
+/** Deployment-like selectors must select their own pod template. */
+export function checkWorkloadSelectors(objects: readonly Obj[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const o of objects) {
+    if (!WORKLOAD_KINDS.has(o.kind) || o.kind === 'Job') continue;
+    const selector = o.spec?.selector;
+    if (!selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) {
+      findings.push({ check: 'workload-selector', object: objectLabel(o), message: 'has an empty selector' });
+    } else if (!selectorMatches(selector, o.spec?.template?.metadata?.labels)) {
+      findings.push({ check: 'workload-selector', object: objectLabel(o), message: 'selector does not match its pod template labels' });
+    }
+  }
+  return findings;
+}
+
+/** Every Service selects at least one pod template in its namespace, and its named target ports exist on each selected pod. */
+export function checkServices(objects: readonly Obj[]): Finding[] {
+  const findings: Finding[] = [];
+  const pods = objects.flatMap((o) => {
+    const t = podTemplateOf(o);
+    return t ? [{ owner: o, namespace: o.metadata?.namespace, template: t }] : [];
+  });
+  for (const service of objects.filter((o) => o.kind === 'Service')) {
+    if (service.spec?.type === 'ExternalName' || !service.spec?.selector) continue;
+    const selected = pods.filter((p) => p.namespace === service.metadata?.namespace && serviceSelects(service, p.template.metadata?.labels));
+    if (selected.length === 0) {
+      findings.push({ check: 'service-selector', object: objectLabel(service), message: 'selects no pods of the rendered workloads' });
+      continue;
+    }
+    if (selected.length > 1) {
+      findings.push({ check: 'service-selector', object: objectLabel(service), message: `selects the pods of several workloads: ${selected.map((p) => objectLabel(p.owner)).join(', ')}` });
+    }
+    for (const port of service.spec?.ports ?? []) {
+      const target = port.targetPort ?? port.port;
+      for (const p of selected) {
+        const containerPorts = (p.template.spec?.containers ?? []).flatMap((c: Obj) => c.ports ?? []);
+        const ok = typeof target === 'string' ? containerPorts.some((cp: Obj) => cp.name === target) : containerPorts.some((cp: Obj) => cp.containerPort === target);
+        if (!ok) findings.push({ check: 'service-target-port', object: objectLabel(service), message: `port ${port.name ?? port.port}: target port ${JSON.stringify(target)} is not a container port of ${objectLabel(p.owner)}` });
+      }
+    }
+  }
+  return findings;
+}
+
+/** Every ServiceMonitor selects at least one Service that has each endpoint's port name, in a namespace it watches. */
+export function checkServiceMonitors(objects: readonly Obj[]): Finding[] {
+  const findings: Finding[] = [];
+  const services = objects.filter((o) => o.kind === 'Service');
+  for (const sm of objects.filter((o) => o.kind === 'ServiceMonitor')) {
+    const ns = sm.spec?.namespaceSelector;
+    const namespaces: string[] | 'any' = ns?.any ? 'any' : ns?.matchNames ?? [sm.metadata?.namespace];
+    const selected = services.filter(
+      (s) => (namespaces === 'any' || namespaces.includes(s.metadata?.namespace)) && selectorMatches(sm.spec?.selector ?? {}, s.metadata?.labels),
+    );
+    if (selected.length === 0) {
+      findings.push({ check: 'servicemonitor-selector', object: objectLabel(sm), message: 'selects no rendered Service' });
+      continue;
+    }
+    for (const endpoint of sm.spec?.endpoints ?? []) {
+      if (endpoint.port && !selected.some((s) => (s.spec?.ports ?? []).some((p: Obj) => p.name === endpoint.port))) {
+        findings.push({ check: 'servicemonitor-port', object: objectLabel(sm), message: `no selected Service has a port named ${JSON.stringify(endpoint.port)}` });
+      }
+    }
+    if (sm.spec?.jobLabel && selected.some((s) => s.metadata?.labels?.[sm.spec.jobLabel] === undefined)) {
+      findings.push({ check: 'servicemonitor-job-label', object: objectLabel(sm), message: `a selected Service lacks the jobLabel ${sm.spec.jobLabel}` });
+    }
+  }
+  return findings;
+}
+
+const ALLOWED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+
+/** Pod Security Standard "restricted" (v1.28), plus a read-only root filesystem and explicit resources. */
+export function checkPodSecurity(objects: readonly Obj[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const o of objects) {
+    const template = podTemplateOf(o);
+    if (!template) continue;
+    const spec = template.spec ?? {};
+    const psc = spec.securityContext ?? {};
+    const add = (message: string) => findings.push({ check: 'pod-security', object: objectLabel(o), message });
+    if (spec.hostNetwork || spec.hostPID || spec.hostIPC) add('uses host namespaces');
+    for (const v of spec.volumes ?? []) {
+      const type = Object.keys(v).find((k) => k !== 'name');
+      if (!type || !ALLOWED_VOLUME_TYPES.has(type)) add(`volume ${v.name} has a disallowed type ${type}`);
+    }
+    if (psc.runAsUser === 0) add('pod runs as uid 0');
+    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+      const sc = c.securityContext ?? {};
+      const where = `container ${c.name}`;
+      if (sc.privileged) add(`${where} is privileged`);
+      if (sc.allowPrivilegeEscalation !== false) add(`${where} does not set allowPrivilegeEscalation: false`);
+      if (!(sc.runAsNonRoot ?? psc.runAsNonRoot)) add(`${where} does not run as non-root`);
+      if (sc.runAsUser === 0) add(`${where} runs as uid 0`);
+      const seccomp = (sc.seccompProfile ?? psc.seccompProfile)?.type;
+      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') add(`${where} has no RuntimeDefault seccomp profile`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) add(`${where} does not drop ALL capabilities`);
+      for (const cap of sc.capabilities?.add ?? []) if (cap !== 'NET_BIND_SERVICE') add(`${where} adds capability ${cap}`);
+      if (sc.readOnlyRootFilesystem !== true) add(`${where} has a writable root filesystem`);
+      for (const p of c.ports ?? []) if (p.hostPort) add(`${where} uses hostPort ${p.hostPort}`);
+      const r = c.resources ?? {};
+      if (!r.requests?.cpu || !r.requests?.memory || !r.limits?.memory) add(`${where} lacks explicit cpu/memory requests or a memory limit`);
+    }
+  }
+  return findings;
+}
+
+/** No RBAC rule grants a wildcard. */
+export function checkRbac(objects: readonly Obj[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const o of objects.filter((x) => x.kind === 'Role' || x.kind === 'ClusterRole')) {
+    (o.rules ?? []).forEach((rule: Obj, i: number) => {
+      for (const field of ['apiGroups', 'resources', 'verbs', 'nonResourceURLs', 'resourceNames']) {
+        if ((rule[field] ?? []).some((v: string) => v.includes('*'))) {
+          findings.push({ check: 'rbac-wildcard', object: objectLabel(o), message: `rules[${i}].${field} has a wildcard` });
+        }
+      }
+    });
+    if (o.aggregationRule) findings.push({ check: 'rbac-wildcard', object: objectLabel(o), message: 'uses an aggregationRule (grants are not visible here)' });
+  }
+  return findings;
+}
+
+const SECRET_NAME = /(PASSWORD|PASSWD|TOKEN|SECRET|PRIVATE_?KEY|API_?KEY|CREDENTIAL)/i;
+
+/** No Secret data, no credential-looking literal environment values. */
+export function checkNoSecrets(objects: readonly Obj[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const o of objects) {
+    if (o.kind === 'Secret' && (Object.keys(o.data ?? {}).length > 0 || Object.keys(o.stringData ?? {}).length > 0)) {
+      findings.push({ check: 'no-secrets', object: objectLabel(o), message: 'carries Secret data in plain YAML' });
+    }
+    const template = podTemplateOf(o);
+    for (const c of [...(template?.spec?.initContainers ?? []), ...(template?.spec?.containers ?? [])]) {
+      for (const e of c.env ?? []) {
+        if (e.value !== undefined && SECRET_NAME.test(e.name)) {
+          findings.push({ check: 'no-secrets', object: objectLabel(o), message: `container ${c.name} sets ${e.name} to a literal value` });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+/** Each object appears once (same kind, namespace and name twice means one silently overwrites the other). */
+export function checkUnique(objects: readonly Obj[]): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const o of objects) {
+    const id = `${String(o.apiVersion).split('/').slice(0, -1).join('/')}|${objectLabel(o)}`;
+    if (seen.has(id)) findings.push({ check: 'unique', object: objectLabel(o), message: 'appears more than once' });
+    seen.add(id);
+  }
+  return findings;
+}

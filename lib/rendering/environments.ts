@@ -1,0 +1,66 @@
+import { existsSync, readdirSync } from 'fs';
+import { join } from 'path';
+import { ValuesError } from '../values/errors';
+import { OutputFile } from './layout';
+import { renderRelease, RenderOptions, RenderResult } from './render';
+
+/** Shared values of every environment: `<root>/values.yaml`. */
+export const BASE_VALUES_FILE = 'values.yaml';
+const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+
+export interface Environment {
+  readonly name: string;
+  /** Values files in order: the shared base (when present), then the environment's own. */
+  readonly valuesFiles: readonly string[];
+}
+
+/** Every `<root>/<env>/values.yaml`, sorted by name, over `<root>/values.yaml`. */
+export function discoverEnvironments(root: string): Environment[] {
+  if (!existsSync(root)) throw new ValuesError([{ path: '', message: `no environments folder ${root}` }]);
+  const base = join(root, BASE_VALUES_FILE);
+  const baseFiles = existsSync(base) ? [base] : [];
+  const environments: Environment[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (!entry.isDirectory() || !existsSync(join(root, entry.name, 'values.yaml'))) continue;
+    if (!ENVIRONMENT_NAME.test(entry.name)) {
+      throw new ValuesError([{ path: '', message: `environment folder name ${JSON.stringify(entry.name)} must be lowercase letters, digits, '-' or '_' (it names an output folder)`, source: { file: join(root, entry.name) } }]);
+    }
+    environments.push({ name: entry.name, valuesFiles: [...baseFiles, join(root, entry.name, 'values.yaml')] });
+  }
+  if (environments.length === 0) throw new ValuesError([{ path: '', message: `no environments found: expected ${root}/<env>/values.yaml` }]);
+  return environments;
+}
+
+export interface EnvironmentsRender {
+  readonly environments: readonly { readonly name: string; readonly result: RenderResult }[];
+  /** Every file, under `<env>/`. */
+  readonly files: readonly OutputFile[];
+}
+
+/**
+ * Render every environment in one process. Layers per environment: the shared base, `options.valuesFiles`,
+ * the environment's values, then `--set`. Every environment is rendered and validated before anything is
+ * written; problems of all environments are reported together.
+ */
+export function renderEnvironments(root: string, options: RenderOptions = {}): EnvironmentsRender {
+  const environments: { name: string; result: RenderResult }[] = [];
+  const failures: string[] = [];
+  for (const env of discoverEnvironments(root)) {
+    const [base, own] = env.valuesFiles.length === 2 ? env.valuesFiles : [undefined, env.valuesFiles[0]];
+    try {
+      const result = renderRelease({ ...options, valuesFiles: [...(base ? [base] : []), ...(options.valuesFiles ?? []), own] });
+      environments.push({ name: env.name, result });
+    } catch (e) {
+      const err = e as Error;
+      if (!['ValuesError', 'RenderError'].includes(err.name)) throw e;
+      failures.push(...err.message.split('\n').map((line) => `[${env.name}] ${line}`));
+    }
+  }
+  if (failures.length > 0) {
+    const error = new Error(failures.join('\n'));
+    error.name = 'RenderError';
+    throw error;
+  }
+  const files = environments.flatMap(({ name, result }) => result.files.map((f) => ({ path: `${name}/${f.path}`, content: f.content })));
+  return { environments, files };
+}
