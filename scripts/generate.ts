@@ -40,7 +40,7 @@ export function generatedFiles(): Map<string, string> {
   files.set('values.yaml', defaultValuesYaml());
   files.set('README.md', readmeWithValues(readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')));
   files.set('docs/metrics.md', renderMetricsReference());
-  for (const [name, content] of Object.entries(renderRunbooks())) files.set(`docs/runbooks/${name}`, content);
+  for (const [name, content] of Object.entries(renderRunbooks()) as [string, string][]) files.set(`docs/runbooks/${name}`, content);
   for (const file of renderRelease().files) files.set(`dist/${file.path}`, file.content);
   return files;
 }

@@ -53,7 +53,13 @@ export class VirtRigaud extends Construct {
     }
 
     if (values.monitoring.enabled) {
-      new Monitoring(this, 'monitoring', { context: ctx, values: values.monitoring, managerMetrics: { secure: values.manager.metrics.secure } });
+      new Monitoring(this, 'monitoring', {
+        context: ctx,
+        values: values.monitoring,
+        managerMetrics: { secure: values.manager.metrics.secure },
+        // Custom-resource providers run in Services the manager creates without the release's labels: not scraped.
+        providers: values.providers.filter((p) => p.mode === 'deployment').map(({ name, type }) => ({ name, type })),
+      });
     }
   }
 }

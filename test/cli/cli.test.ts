@@ -63,9 +63,10 @@ describe('synth', () => {
   test('a later successful render leaves no stale files', () => {
     const out = join(root, 'stale');
     expect(run('--output', out, '--layout', 'per-resource', '-f', 'examples/vsphere.yaml').code).toBe(0);
-    expect(readdirSync(out).some((f) => f.includes('provider'))).toBe(true);
+    expect(readdirSync(out)).toContain('deployment-virtrigaud-provider-vcenter.yaml');
     expect(run('--output', out, '--layout', 'per-resource').code).toBe(0);
-    expect(readdirSync(out).some((f) => f.includes('provider'))).toBe(false);
+    expect(readdirSync(out).filter((f) => f.includes('virtrigaud-provider-'))).toEqual([]);
+    expect(readdirSync(out)).toContain('deployment-virtrigaud-manager.yaml');
   });
 });
 

@@ -1,0 +1,77 @@
+import { Construct } from 'constructs';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { ReleaseContext } from '../constructs/context';
+import type { MonitoringValues } from '../values/monitoring-values';
+import type { ProviderRef } from './alerts';
+import { buildDashboard, createDashboardConfigMap, DashboardBuild } from './dashboard';
+import type { ValidateOptions } from './promql-validate';
+import { buildRuleGroups, createPrometheusRule, RuleGroup } from './rules';
+import { createServiceMonitors } from './service-monitors';
+
+export interface MonitoringProps {
+  readonly context: ReleaseContext;
+  readonly values: MonitoringValues;
+  /** How the manager serves `/metrics`; `secure`: HTTPS with Kubernetes authn/authz (`--metrics-secure`). */
+  readonly managerMetrics?: { readonly secure?: boolean };
+  /**
+   * Provider instances whose Services this release renders (`deployment` mode). When given, the
+   * provider-down alert fires for each provider whose target vanished, even while others are up,
+   * and never for absence when the list is empty. When omitted, it fires when the provider job
+   * has no target at all (which a release without providers always is).
+   */
+  readonly providers?: readonly ProviderRef[];
+  /** Validation of every expression at construction (default: the Prometheus lezer grammar). */
+  readonly validate?: ValidateOptions;
+}
+
+/**
+ * Monitoring of a release: ServiceMonitors for the manager and the providers, the PrometheusRule
+ * `<release>-alerts` (recording rules, alerts, SLO) and the Grafana dashboard ConfigMap, each
+ * behind its enable flag. Every expression is built from the metrics catalog and parsed with
+ * the Prometheus grammar here; an invalid one throws naming the alert, rule or panel.
+ */
+export class Monitoring extends Construct {
+  public readonly managerServiceMonitor?: ServiceMonitor;
+  public readonly providersServiceMonitor?: ServiceMonitor;
+  public readonly prometheusRule?: PrometheusRule;
+  public readonly dashboardConfigMap?: k8s.KubeConfigMap;
+  /** The rule groups as a plain Prometheus rule file (empty when rules are disabled). */
+  public readonly ruleGroups: readonly RuleGroup[];
+  /** The dashboard (undefined when disabled). */
+  public readonly dashboard?: DashboardBuild;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { context: ctx, values } = props;
+    this.ruleGroups = [];
+    if (!values.enabled) return;
+    const additionalLabels = values.additionalLabels;
+
+    const monitors = createServiceMonitors(this, {
+      context: ctx,
+      values: values.serviceMonitors,
+      additionalLabels,
+      managerSecure: props.managerMetrics?.secure ?? false,
+    });
+    this.managerServiceMonitor = monitors.manager;
+    this.providersServiceMonitor = monitors.providers;
+
+    if (values.rules.enabled) {
+      const sm = values.serviceMonitors;
+      this.ruleGroups = buildRuleGroups(ctx, values.rules, {
+        providers: props.providers,
+        validate: props.validate,
+        scraped: { manager: sm.enabled && sm.manager.enabled, providers: sm.enabled && sm.providers.enabled },
+      });
+      if (this.ruleGroups.length > 0) {
+        this.prometheusRule = createPrometheusRule(this, 'alerts', { context: ctx, groups: this.ruleGroups, additionalLabels });
+      }
+    }
+
+    if (values.dashboard.enabled) {
+      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate);
+      this.dashboardConfigMap = createDashboardConfigMap(this, 'dashboard', { context: ctx, values: values.dashboard, additionalLabels, build: this.dashboard });
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * PromQL validation with the official Prometheus grammar.
+ *
+ * - Syntax: `@prometheus-io/lezer-promql` (the grammar the Prometheus UI uses); its parser is
+ *   error-tolerant, so every error node of the tree is reported with its position.
+ * - Analysis (optional): `@prometheus-io/codemirror-promql`'s `Parser.analyze()`, which adds
+ *   type and arity checks (`rate()` of an instant vector, wrong argument counts, `by` without an
+ *   aggregation, …). It runs headless on a CodeMirror `EditorState` (no DOM needed), but loading
+ *   CodeMirror costs ~60 ms and the package is a development dependency, so it is loaded lazily
+ *   and only when asked for (`analysis: true`: tests, lint). Without it, the typed builder
+ *   (`promql.ts`) enforces the same types at build time.
+ */
+import type { Tree } from '@lezer/common';
+import { GRAFANA_WINDOW_MACROS } from './promql';
+
+export interface ValidateOptions {
+  /** Also run codemirror-promql's semantic analysis (lazy-loaded; throws if it is not installed). */
+  readonly analysis?: boolean;
+  /** Accept Grafana's `$__rate_interval`, `$__interval` and `$__range` (substituted by durations for checking). */
+  readonly grafanaMacros?: boolean;
+}
+
+type LezerParser = { parse(input: string): Tree };
+let lezer: LezerParser | undefined;
+
+function lezerParser(): LezerParser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  lezer ??= (require('@prometheus-io/lezer-promql') as { parser: LezerParser }).parser;
+  return lezer;
+}
+
+interface Analyzer {
+  analyze(expr: string): string[];
+}
+let analyzer: Analyzer | undefined;
+
+function codemirrorAnalyzer(): Analyzer {
+  if (analyzer) return analyzer;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { EditorState } = require('@codemirror/state') as typeof import('@codemirror/state');
+  const { promQLLanguage, LanguageType } = require('@prometheus-io/codemirror-promql') as typeof import('@prometheus-io/codemirror-promql');
+  const { Parser } = require('@prometheus-io/codemirror-promql/dist/cjs/parser/parser') as {
+    Parser: new (state: import('@codemirror/state').EditorState) => { analyze(): void; getDiagnostics(): { from: number; to: number; message: string }[] };
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const language = promQLLanguage(LanguageType.PromQL);
+  analyzer = {
+    analyze(expr: string): string[] {
+      const parser = new Parser(EditorState.create({ doc: expr, extensions: language }));
+      // The Parser reads the editor's syntax tree, which CodeMirror parses under a 20 ms time
+      // budget: on a busy machine the tree can be partial, yielding spurious diagnostics. Give it
+      // the complete tree of the same grammar instead.
+      (parser as unknown as { tree: Tree }).tree = language.parser.parse(expr);
+      parser.analyze();
+      return parser.getDiagnostics().map((d) => `${d.message} at ${d.from}: ${snippet(expr, d.from, d.to)}`);
+    },
+  };
+  return analyzer;
+}
+
+function snippet(expr: string, from: number, to: number): string {
+  const start = Math.max(0, from - 15);
+  const end = Math.min(expr.length, Math.max(to, from + 1) + 15);
+  return `${start > 0 ? '…' : ''}${expr.slice(start, from)}⟪${expr.slice(from, Math.max(to, from))}⟫${expr.slice(Math.max(to, from), end)}${end < expr.length ? '…' : ''}`;
+}
+
+const MACRO = /\$__(rate_interval|interval|range)\b/g;
+
+/** Errors of a PromQL expression (empty: valid). */
+export function validatePromQL(expr: string, options: ValidateOptions = {}): string[] {
+  let text = expr;
+  if (options.grafanaMacros) text = text.replace(MACRO, (m) => GRAFANA_WINDOW_MACROS[m] ?? m);
+  if (text.trim() === '') return ['empty expression'];
+  const errors: string[] = [];
+  const tree = lezerParser().parse(text);
+  tree.iterate({
+    enter(node) {
+      if (node.type.isError) {
+        errors.push(`syntax error at ${node.from}: ${snippet(text, node.from, node.to)}`);
+      }
+    },
+  });
+  if (errors.length === 0 && options.analysis) {
+    for (const message of codemirrorAnalyzer().analyze(text)) errors.push(message);
+  }
+  return [...new Set(errors)];
+}
+
+/** Throws a `PromQLError` naming `what` when `expr` is invalid. */
+export function assertValidPromQL(what: string, expr: string, options: ValidateOptions = {}): void {
+  const errors = validatePromQL(expr, options);
+  if (errors.length > 0) throw new PromQLError(what, expr, errors);
+}
+
+export class PromQLError extends Error {
+  constructor(
+    public readonly what: string,
+    public readonly expr: string,
+    public readonly errors: readonly string[],
+  ) {
+    super(`${what}: invalid PromQL: ${errors.join('; ')}\n  ${expr}`);
+    this.name = 'PromQLError';
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Recording rules (`level:metric:operations`) for the spec's example queries, corrected.
+ *
+ * Every rule keeps the `namespace` label (the release's namespace): recorded series are global
+ * in Prometheus, and two releases in two namespaces must never record the same series.
+ * Ratios sum numerator and denominator separately before dividing.
+ */
+import { FAILED_OUTCOMES } from './catalog';
+import { div, histogramQuantile, Matchers, ne, oneOf, overTime, PromQL, rate, sumBy, Vector } from './promql';
+
+/** Window of the recorded rates (the spec's queries use 5m). */
+export const RATE_WINDOW = '5m';
+
+export interface RecordingRuleSpec {
+  readonly name: string;
+  /** What the series means, for the metrics reference. */
+  readonly help: string;
+  /** Which example query of the spec it answers, if any. */
+  readonly specQuery?: string;
+  /**
+   * The expression; `matchers` (on labels the output keeps) are pushed down to the raw selectors,
+   * so an alert can inline `build(q, { operation: 'Create' })` when recording rules are off.
+   */
+  build(q: PromQL, matchers?: Matchers<string>): Vector;
+}
+
+type M = Matchers<string>;
+const failed = oneOf(FAILED_OUTCOMES);
+
+const ops = (q: PromQL, m: M, extra: M = {}) => rate(q.metric('virtrigaud_vm_operations_total', { ...m, ...extra }), RATE_WINDOW);
+const opsErrorRatio = (q: PromQL, by: string[], m: M, window = RATE_WINDOW) =>
+  div(
+    sumBy(by, rate(q.metric('virtrigaud_vm_operations_total', { ...m, outcome: failed }), window)),
+    sumBy(by, rate(q.metric('virtrigaud_vm_operations_total', m), window)),
+  );
+
+export const RECORDING_RULES: readonly RecordingRuleSpec[] = [
+  {
+    name: 'namespace:virtrigaud_vm_operations:rate5m',
+    help: 'VM operations per second.',
+    specQuery: 'Throughput: VM operations per second',
+    build: (q, m = {}) => sumBy(['namespace'], ops(q, m)),
+  },
+  {
+    name: 'namespace_operation:virtrigaud_vm_operations:rate5m',
+    help: 'VM operations per second by operation.',
+    build: (q, m = {}) => sumBy(['namespace', 'operation'], ops(q, m)),
+  },
+  {
+    name: 'namespace_provider:virtrigaud_vm_operations:rate5m',
+    help: 'VM operations per second by provider (labels provider_type, provider).',
+    specQuery: 'Throughput: operations by provider',
+    build: (q, m = {}) => sumBy(['namespace', 'provider_type', 'provider'], ops(q, m)),
+  },
+  {
+    name: 'namespace:virtrigaud_vm_operations:error_ratio_rate5m',
+    help: 'Share of VM operations that failed (outcome failure or error).',
+    specQuery: 'Error rate: overall error rate',
+    build: (q, m = {}) => opsErrorRatio(q, ['namespace'], m),
+  },
+  {
+    name: 'namespace_provider:virtrigaud_vm_operations:error_ratio_rate5m',
+    help: 'Share of VM operations that failed, by provider.',
+    build: (q, m = {}) => opsErrorRatio(q, ['namespace', 'provider_type', 'provider'], m),
+  },
+  {
+    name: 'namespace_provider_type:virtrigaud_provider_rpc_requests:error_ratio_rate5m',
+    help: 'Share of provider gRPC requests with a status code other than OK, by provider type.',
+    specQuery: 'Error rate: provider-specific error rate',
+    build: (q, m = {}) =>
+      div(
+        sumBy(['namespace', 'provider_type'], rate(q.metric('virtrigaud_provider_rpc_requests_total', { ...m, code: ne('OK') }), RATE_WINDOW)),
+        sumBy(['namespace', 'provider_type'], rate(q.metric('virtrigaud_provider_rpc_requests_total', m), RATE_WINDOW)),
+      ),
+  },
+  {
+    name: 'namespace_provider_type_method:virtrigaud_provider_rpc_requests:rate5m',
+    help: 'Provider gRPC requests per second by provider type and method.',
+    build: (q, m = {}) => sumBy(['namespace', 'provider_type', 'method'], rate(q.metric('virtrigaud_provider_rpc_requests_total', m), RATE_WINDOW)),
+  },
+  {
+    name: 'namespace_operation:virtrigaud_vm_operations_duration_seconds:p95_rate5m',
+    help: '95th percentile of VM operation duration by operation (seconds).',
+    specQuery: 'Latency: 95th percentile VM creation time',
+    build: (q, m = {}) =>
+      histogramQuantile(0.95, sumBy(['namespace', 'operation', 'le'], rate(q.bucket('virtrigaud_vm_operations_duration_seconds', m), RATE_WINDOW))),
+  },
+  {
+    name: 'namespace_provider_operation:virtrigaud_vm_operations_duration_seconds:p95_rate5m',
+    help: '95th percentile of VM operation duration by provider and operation (seconds).',
+    build: (q, m = {}) =>
+      histogramQuantile(
+        0.95,
+        sumBy(['namespace', 'provider_type', 'provider', 'operation', 'le'], rate(q.bucket('virtrigaud_vm_operations_duration_seconds', m), RATE_WINDOW)),
+      ),
+  },
+  {
+    name: 'namespace_provider_type_method:virtrigaud_provider_rpc_latency_seconds:p95_rate5m',
+    help: '95th percentile of provider gRPC latency by provider type and method (seconds).',
+    specQuery: 'Latency: gRPC request latency by method',
+    build: (q, m = {}) =>
+      histogramQuantile(0.95, sumBy(['namespace', 'provider_type', 'method', 'le'], rate(q.bucket('virtrigaud_provider_rpc_latency_seconds', m), RATE_WINDOW))),
+  },
+  {
+    name: 'namespace_kind:virtrigaud_queue_depth:sum',
+    help: 'Current work-queue depth by resource kind.',
+    specQuery: 'Queue depth: current queue depth',
+    build: (q, m = {}) => sumBy(['namespace', 'kind'], q.metric('virtrigaud_queue_depth', m)),
+  },
+  {
+    name: 'namespace_kind:virtrigaud_queue_depth:avg_over_time5m',
+    help: 'Work-queue depth by resource kind, averaged over 5 minutes.',
+    specQuery: 'Queue depth: average queue depth over time',
+    build: (q, m = {}) => sumBy(['namespace', 'kind'], overTime('avg', q.metric('virtrigaud_queue_depth', m), RATE_WINDOW)),
+  },
+  {
+    name: 'namespace_provider:virtrigaud_provider_tasks_inflight:sum',
+    help: 'Inflight provider tasks by provider.',
+    specQuery: 'Inflight tasks: inflight tasks by provider',
+    build: (q, m = {}) => sumBy(['namespace', 'provider_type', 'provider'], q.metric('virtrigaud_provider_tasks_inflight', m)),
+  },
+  {
+    name: 'namespace_component_reason:virtrigaud_errors:rate5m',
+    help: 'Errors per second by component and reason.',
+    specQuery: 'Dashboard: error rate (the spec groups by provider_type, which virtrigaud_errors_total does not carry)',
+    build: (q, m = {}) => sumBy(['namespace', 'component', 'reason'], rate(q.metric('virtrigaud_errors_total', m), RATE_WINDOW)),
+  },
+];
+
+const byName = new Map(RECORDING_RULES.map((r) => [r.name, r]));
+
+export function recordingRule(name: string): RecordingRuleSpec {
+  const rule = byName.get(name);
+  if (!rule) throw new Error(`no recording rule ${name}`);
+  return rule;
+}
+
+/**
+ * The series of recording rule `name` with `matchers`: the recorded series when recording
+ * rules are rendered (`q` must have them registered), the rule's expression inline otherwise.
+ */
+export function recordedOrInline(q: PromQL, name: string, matchers: Matchers<string>, useRecorded: boolean): Vector {
+  return useRecorded ? q.recorded(name, matchers) : recordingRule(name).build(q, matchers);
+}
+
+export { opsErrorRatio };
