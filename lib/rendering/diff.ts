@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
+import { Breakage, compareContracts, extractContract } from '../gitops/contract';
 import { OutputFile } from './layout';
 import { toYamlDocument } from './serialize';
 
@@ -19,6 +20,8 @@ export interface FolderDiff {
   readonly addedFiles: readonly string[];
   readonly removedFiles: readonly string[];
   readonly changedFiles: readonly string[];
+  /** Changes that would break `kubectl apply` or peers on a live cluster (immutable fields, renamed Services). */
+  readonly upgradeRisks: readonly Breakage[];
 }
 
 interface ObjectLike {
@@ -86,6 +89,7 @@ export function diffFolder(folder: string, files: readonly OutputFile[]): Folder
     addedFiles: [...after.keys()].filter((p) => !before.has(p)),
     removedFiles: [...before.keys()].filter((p) => !after.has(p)),
     changedFiles: [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p)),
+    upgradeRisks: compareContracts(extractContract([...oldObjects.values()]), extractContract([...newObjects.values()])),
   };
 }
 
@@ -103,6 +107,7 @@ export function formatDiff(diff: FolderDiff): string {
     ...diff.removedFiles.map((f) => `- file ${f}`),
   ];
   const patches = diff.objects.filter((c) => c.patch).map((c) => c.patch as string);
+  const risks = diff.upgradeRisks.length > 0 ? ['Upgrade risks (kubectl apply on a live cluster):', ...diff.upgradeRisks.map((r) => `! ${r.id}: ${r.message}`), ''] : [];
   const counts = (['added', 'changed', 'removed'] as const).map((k) => `${diff.objects.filter((c) => c.change === k).length} ${k}`).join(', ');
-  return [...lines, ...fileLines, '', ...patches, `${counts}`, ''].join('\n');
+  return [...lines, ...fileLines, '', ...patches, ...risks, `${counts}`, ''].join('\n');
 }

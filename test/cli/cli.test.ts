@@ -152,6 +152,10 @@ describe('diff', () => {
     expect(changed.stdout).toMatch(/\+ added +policy\/PodDisruptionBudget virtrigaud-system\/virtrigaud-manager/);
     expect(changed.stdout).toMatch(/- removed +apps\/Deployment virtrigaud-system\/virtrigaud-provider-/);
     expect(existsSync(join(out, 'virtrigaud.yaml'))).toBe(true);
+    const renamed = run('diff', '--output', out, '-f', 'examples/vsphere.yaml', '--set', 'releaseName=vr');
+    expect(renamed.code).toBe(1);
+    expect(renamed.stdout).toMatch(/Upgrade risks/);
+    expect(renamed.stdout).toMatch(/! core\/Service virtrigaud-system\/virtrigaud-manager: was removed or renamed/);
     expect(run('diff', '--output', out, '-f', 'examples/vsphere.yaml').code).toBe(0);
   });
 });
