@@ -36,7 +36,7 @@ export function checkPromQL(objects: readonly Obj[]): Finding[] {
   for (const o of objects.filter((x) => x.kind === 'PrometheusRule')) {
     for (const group of o.spec?.groups ?? []) {
       for (const rule of group.rules ?? []) {
-        const errors = validatePromQL(String(rule.expr ?? ''));
+        const errors = validatePromQL(String(rule.expr ?? ''), { analysis: true });
         for (const message of errors) {
           findings.push({ check: 'promql', object: objectLabel(o), message: `${group.name}/${rule.alert ?? rule.record}: ${message}` });
         }

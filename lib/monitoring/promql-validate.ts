@@ -5,10 +5,10 @@
  *   error-tolerant, so every error node of the tree is reported with its position.
  * - Analysis (optional): `@prometheus-io/codemirror-promql`'s `Parser.analyze()`, which adds
  *   type and arity checks (`rate()` of an instant vector, wrong argument counts, `by` without an
- *   aggregation, …). It runs headless on a CodeMirror `EditorState` (no DOM needed), but loading
- *   CodeMirror costs ~60 ms and the package is a development dependency, so it is loaded lazily
- *   and only when asked for (`analysis: true`: tests, lint). Without it, the typed builder
- *   (`promql.ts`) enforces the same types at build time.
+ *   aggregation, …). It runs headless on a CodeMirror `EditorState` (no DOM needed). Loading
+ *   CodeMirror costs ~60 ms, so it is loaded lazily and only when asked for (`analysis: true`:
+ *   tests and `lint`). At render time the typed builder (`promql.ts`) enforces the same types
+ *   when the expressions are built, and every expression is syntax-checked.
  */
 import type { Tree } from '@lezer/common';
 import { GRAFANA_WINDOW_MACROS } from './promql';
