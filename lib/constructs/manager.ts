@@ -1,11 +1,11 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { imageReference, ResourcesValues } from '../values/common';
+import { imageReference } from '../values/common';
 import { ManagerValues } from '../values/manager-values';
 import { managerJobName, ReleaseContext, resourceName } from './context';
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
 import { ManagerRbac } from './manager-rbac';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpVolume, tmpVolumeMount } from './security';
+import { envVars, resourceRequirements, restrictedPodSpec } from './pod';
 
 export const MANAGER_CONTAINER = 'manager';
 export const MANAGER_REPOSITORY = 'projectbeskar/virtrigaud/manager';
@@ -16,13 +16,6 @@ export interface ManagerProps {
   readonly values: ManagerValues;
   /** Secrets for pulling images. @default - none */
   readonly imagePullSecrets?: readonly { readonly name: string }[];
-}
-
-/** Container resources in the L1 shape, exactly as given (no hidden defaults). */
-export function resourceRequirements(resources: ResourcesValues): k8s.ResourceRequirements {
-  const list = (l: Record<string, string | undefined>) =>
-    Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(v as string)]));
-  return { requests: list(resources.requests), limits: list(resources.limits) };
 }
 
 /** Manager command-line flags. */
@@ -88,47 +81,36 @@ export class VirtRigaudManager extends Construct {
             labels: { ...standardLabels(ctx, 'manager'), ...values.podLabels },
             annotations: { 'kubectl.kubernetes.io/default-container': MANAGER_CONTAINER, ...values.podAnnotations },
           },
-          spec: {
+          spec: restrictedPodSpec({
             serviceAccountName,
             automountServiceAccountToken: true,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(),
             terminationGracePeriodSeconds: values.terminationGracePeriodSeconds,
-            ...(props.imagePullSecrets && props.imagePullSecrets.length > 0 ? { imagePullSecrets: props.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
-            ...(Object.keys(values.nodeSelector).length > 0 ? { nodeSelector: values.nodeSelector } : {}),
-            ...(values.tolerations.length > 0 ? { tolerations: values.tolerations } : {}),
-            ...(Object.keys(values.affinity).length > 0 ? { affinity: values.affinity as k8s.Affinity } : {}),
-            ...(values.topologySpreadConstraints.length > 0 ? { topologySpreadConstraints: values.topologySpreadConstraints as unknown as k8s.TopologySpreadConstraint[] } : {}),
-            ...(values.priorityClassName ? { priorityClassName: values.priorityClassName } : {}),
-            containers: [
-              {
-                name: MANAGER_CONTAINER,
-                image: imageReference(values.image, { repository: MANAGER_REPOSITORY, tag: ctx.version }),
-                imagePullPolicy: values.image.pullPolicy,
-                command: ['/manager'],
-                args: managerArgs(values),
-                ports: [
-                  { name: 'metrics', containerPort: values.metrics.port, protocol: 'TCP' },
-                  { name: 'health', containerPort: values.healthPort, protocol: 'TCP' },
-                ],
-                ...(values.env.length > 0 ? { env: values.env as k8s.EnvVar[] } : {}),
-                livenessProbe: {
-                  httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('health') },
-                  initialDelaySeconds: 15,
-                  periodSeconds: 20,
-                },
-                readinessProbe: {
-                  httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('health') },
-                  initialDelaySeconds: 5,
-                  periodSeconds: 10,
-                },
-                resources: resourceRequirements(values.resources),
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [tmpVolumeMount()],
+            imagePullSecrets: props.imagePullSecrets,
+            pod: values,
+            container: {
+              name: MANAGER_CONTAINER,
+              image: imageReference(values.image, { repository: MANAGER_REPOSITORY, tag: ctx.version }),
+              imagePullPolicy: values.image.pullPolicy,
+              command: ['/manager'],
+              args: managerArgs(values),
+              ports: [
+                { name: 'metrics', containerPort: values.metrics.port, protocol: 'TCP' },
+                { name: 'health', containerPort: values.healthPort, protocol: 'TCP' },
+              ],
+              ...(values.env.length > 0 ? { env: envVars(values.env) } : {}),
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('health') },
+                initialDelaySeconds: 15,
+                periodSeconds: 20,
               },
-            ],
-            volumes: [tmpVolume()],
-          },
+              readinessProbe: {
+                httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('health') },
+                initialDelaySeconds: 5,
+                periodSeconds: 10,
+              },
+              resources: resourceRequirements(values.resources),
+            },
+          }),
         },
       },
     });
