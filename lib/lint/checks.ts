@@ -14,6 +14,20 @@ export interface Finding {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
 
+/**
+ * Hand-edited YAML may hold anything where a list or a map is expected (the schema check reports
+ * it); these keep the other checks from tripping over it.
+ */
+function list(x: unknown): Obj[] {
+  return Array.isArray(x) ? x.filter((v) => typeof v === 'object' && v !== null) : [];
+}
+function strings(x: unknown): string[] {
+  return Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : [];
+}
+function map(x: unknown): Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
+}
+
 export function objectLabel(o: Obj): string {
   return `${o?.kind ?? '?'}/${o?.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o?.metadata?.name ?? '?'}`;
 }
@@ -22,20 +36,20 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
 
 /** The pod template of a workload (or the pod itself), with its path. */
 export function podTemplateOf(o: Obj): { metadata: Obj; spec: Obj } | undefined {
-  if (WORKLOAD_KINDS.has(o?.kind)) return o.spec?.template;
-  if (o?.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template;
-  if (o?.kind === 'Pod') return { metadata: o.metadata, spec: o.spec };
-  return undefined;
+  const t = WORKLOAD_KINDS.has(o?.kind) ? o.spec?.template : o?.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o?.kind === 'Pod' ? o : undefined;
+  if (typeof t !== 'object' || t === null) return undefined;
+  return { metadata: map(t.metadata), spec: map(t.spec) };
 }
 
 /** Whether labels satisfy a LabelSelector (matchLabels and matchExpressions). */
 export function selectorMatches(selector: Obj, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector?.matchExpressions ?? []) {
+  const l = map(labels) as Record<string, string>;
+  for (const [k, v] of Object.entries(map(selector?.matchLabels))) if (l[k] !== v) return false;
+  for (const e of list(selector?.matchExpressions)) {
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    if (e.operator === 'In' && !(has && e.values.includes(l[e.key]))) return false;
-    if (e.operator === 'NotIn' && has && e.values.includes(l[e.key])) return false;
+    const values = strings(e.values);
+    if (e.operator === 'In' && !(has && values.includes(l[e.key]))) return false;
+    if (e.operator === 'NotIn' && has && values.includes(l[e.key])) return false;
     if (e.operator === 'Exists' && !has) return false;
     if (e.operator === 'DoesNotExist' && has) return false;
   }
@@ -44,8 +58,8 @@ export function selectorMatches(selector: Obj, labels: Record<string, string> | 
 
 /** A Service's plain `spec.selector` map as a LabelSelector. */
 function serviceSelects(service: Obj, labels: Record<string, string> | undefined): boolean {
-  const selector = service.spec?.selector;
-  if (!selector || Object.keys(selector).length === 0) return false;
+  const selector = map(service.spec?.selector);
+  if (Object.keys(selector).length === 0) return false;
   return selectorMatches({ matchLabels: selector }, labels);
 }
 
@@ -55,7 +69,7 @@ export function checkWorkloadSelectors(objects: readonly Obj[]): Finding[] {
   for (const o of objects) {
     if (!WORKLOAD_KINDS.has(o.kind) || o.kind === 'Job') continue;
     const selector = o.spec?.selector;
-    if (!selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) {
+    if (!selector || (Object.keys(map(selector.matchLabels)).length === 0 && list(selector.matchExpressions).length === 0)) {
       findings.push({ check: 'workload-selector', object: objectLabel(o), message: 'has an empty selector' });
     } else if (!selectorMatches(selector, o.spec?.template?.metadata?.labels)) {
       findings.push({ check: 'workload-selector', object: objectLabel(o), message: 'selector does not match its pod template labels' });
@@ -81,10 +95,10 @@ export function checkServices(objects: readonly Obj[]): Finding[] {
     if (selected.length > 1) {
       findings.push({ check: 'service-selector', object: objectLabel(service), message: `selects the pods of several workloads: ${selected.map((p) => objectLabel(p.owner)).join(', ')}` });
     }
-    for (const port of service.spec?.ports ?? []) {
+    for (const port of list(service.spec?.ports)) {
       const target = port.targetPort ?? port.port;
       for (const p of selected) {
-        const containerPorts = (p.template.spec?.containers ?? []).flatMap((c: Obj) => c.ports ?? []);
+        const containerPorts = list(p.template.spec?.containers).flatMap((c: Obj) => list(c.ports));
         const ok = typeof target === 'string' ? containerPorts.some((cp: Obj) => cp.name === target) : containerPorts.some((cp: Obj) => cp.containerPort === target);
         if (!ok) findings.push({ check: 'service-target-port', object: objectLabel(service), message: `port ${port.name ?? port.port}: target port ${JSON.stringify(target)} is not a container port of ${objectLabel(p.owner)}` });
       }
@@ -99,7 +113,7 @@ export function checkServiceMonitors(objects: readonly Obj[]): Finding[] {
   const services = objects.filter((o) => o.kind === 'Service');
   for (const sm of objects.filter((o) => o.kind === 'ServiceMonitor')) {
     const ns = sm.spec?.namespaceSelector;
-    const namespaces: string[] | 'any' = ns?.any ? 'any' : ns?.matchNames ?? [sm.metadata?.namespace];
+    const namespaces: string[] | 'any' = ns?.any ? 'any' : Array.isArray(ns?.matchNames) ? strings(ns.matchNames) : [sm.metadata?.namespace];
     const selected = services.filter(
       (s) => (namespaces === 'any' || namespaces.includes(s.metadata?.namespace)) && selectorMatches(sm.spec?.selector ?? {}, s.metadata?.labels),
     );
@@ -107,12 +121,12 @@ export function checkServiceMonitors(objects: readonly Obj[]): Finding[] {
       findings.push({ check: 'servicemonitor-selector', object: objectLabel(sm), message: 'selects no rendered Service' });
       continue;
     }
-    for (const endpoint of sm.spec?.endpoints ?? []) {
-      if (endpoint.port && !selected.some((s) => (s.spec?.ports ?? []).some((p: Obj) => p.name === endpoint.port))) {
+    for (const endpoint of list(sm.spec?.endpoints)) {
+      if (endpoint.port && !selected.some((s) => list(s.spec?.ports).some((p: Obj) => p.name === endpoint.port))) {
         findings.push({ check: 'servicemonitor-port', object: objectLabel(sm), message: `no selected Service has a port named ${JSON.stringify(endpoint.port)}` });
       }
     }
-    if (sm.spec?.jobLabel && selected.some((s) => s.metadata?.labels?.[sm.spec.jobLabel] === undefined)) {
+    if (typeof sm.spec?.jobLabel === 'string' && selected.some((s) => map(s.metadata?.labels)[sm.spec.jobLabel] === undefined)) {
       findings.push({ check: 'servicemonitor-job-label', object: objectLabel(sm), message: `a selected Service lacks the jobLabel ${sm.spec.jobLabel}` });
     }
   }
@@ -127,29 +141,29 @@ export function checkPodSecurity(objects: readonly Obj[]): Finding[] {
   for (const o of objects) {
     const template = podTemplateOf(o);
     if (!template) continue;
-    const spec = template.spec ?? {};
-    const psc = spec.securityContext ?? {};
+    const spec = template.spec;
+    const psc = map(spec.securityContext);
     const add = (message: string) => findings.push({ check: 'pod-security', object: objectLabel(o), message });
     if (spec.hostNetwork || spec.hostPID || spec.hostIPC) add('uses host namespaces');
-    for (const v of spec.volumes ?? []) {
+    for (const v of list(spec.volumes)) {
       const type = Object.keys(v).find((k) => k !== 'name');
       if (!type || !ALLOWED_VOLUME_TYPES.has(type)) add(`volume ${v.name} has a disallowed type ${type}`);
     }
     if (psc.runAsUser === 0) add('pod runs as uid 0');
-    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-      const sc = c.securityContext ?? {};
+    for (const c of [...list(spec.initContainers), ...list(spec.containers)]) {
+      const sc = map(c.securityContext) as Obj;
       const where = `container ${c.name}`;
       if (sc.privileged) add(`${where} is privileged`);
       if (sc.allowPrivilegeEscalation !== false) add(`${where} does not set allowPrivilegeEscalation: false`);
       if (!(sc.runAsNonRoot ?? psc.runAsNonRoot)) add(`${where} does not run as non-root`);
       if (sc.runAsUser === 0) add(`${where} runs as uid 0`);
-      const seccomp = (sc.seccompProfile ?? psc.seccompProfile)?.type;
+      const seccomp = (sc.seccompProfile ?? (psc as Obj).seccompProfile)?.type;
       if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') add(`${where} has no RuntimeDefault seccomp profile`);
-      if (!(sc.capabilities?.drop ?? []).includes('ALL')) add(`${where} does not drop ALL capabilities`);
-      for (const cap of sc.capabilities?.add ?? []) if (cap !== 'NET_BIND_SERVICE') add(`${where} adds capability ${cap}`);
+      if (!strings(sc.capabilities?.drop).includes('ALL')) add(`${where} does not drop ALL capabilities`);
+      for (const cap of strings(sc.capabilities?.add)) if (cap !== 'NET_BIND_SERVICE') add(`${where} adds capability ${cap}`);
       if (sc.readOnlyRootFilesystem !== true) add(`${where} has a writable root filesystem`);
-      for (const p of c.ports ?? []) if (p.hostPort) add(`${where} uses hostPort ${p.hostPort}`);
-      const r = c.resources ?? {};
+      for (const p of list(c.ports)) if (p.hostPort) add(`${where} uses hostPort ${p.hostPort}`);
+      const r = map(c.resources) as Obj;
       if (!r.requests?.cpu || !r.requests?.memory || !r.limits?.memory) add(`${where} lacks explicit cpu/memory requests or a memory limit`);
     }
   }
@@ -160,9 +174,9 @@ export function checkPodSecurity(objects: readonly Obj[]): Finding[] {
 export function checkRbac(objects: readonly Obj[]): Finding[] {
   const findings: Finding[] = [];
   for (const o of objects.filter((x) => x.kind === 'Role' || x.kind === 'ClusterRole')) {
-    (o.rules ?? []).forEach((rule: Obj, i: number) => {
+    (Array.isArray(o.rules) ? o.rules : []).forEach((rule: Obj, i: number) => {
       for (const field of ['apiGroups', 'resources', 'verbs', 'nonResourceURLs', 'resourceNames']) {
-        if ((rule[field] ?? []).some((v: string) => v.includes('*'))) {
+        if (strings(rule?.[field]).some((v) => v.includes('*'))) {
           findings.push({ check: 'rbac-wildcard', object: objectLabel(o), message: `rules[${i}].${field} has a wildcard` });
         }
       }
@@ -178,13 +192,13 @@ const SECRET_NAME = /(PASSWORD|PASSWD|TOKEN|SECRET|PRIVATE_?KEY|API_?KEY|CREDENT
 export function checkNoSecrets(objects: readonly Obj[]): Finding[] {
   const findings: Finding[] = [];
   for (const o of objects) {
-    if (o.kind === 'Secret' && (Object.keys(o.data ?? {}).length > 0 || Object.keys(o.stringData ?? {}).length > 0)) {
+    if (o.kind === 'Secret' && (Object.keys(map(o.data)).length > 0 || Object.keys(map(o.stringData)).length > 0)) {
       findings.push({ check: 'no-secrets', object: objectLabel(o), message: 'carries Secret data in plain YAML' });
     }
     const template = podTemplateOf(o);
-    for (const c of [...(template?.spec?.initContainers ?? []), ...(template?.spec?.containers ?? [])]) {
-      for (const e of c.env ?? []) {
-        if (e.value !== undefined && SECRET_NAME.test(e.name)) {
+    for (const c of [...list(template?.spec?.initContainers), ...list(template?.spec?.containers)]) {
+      for (const e of list(c.env)) {
+        if (e.value !== undefined && SECRET_NAME.test(String(e.name))) {
           findings.push({ check: 'no-secrets', object: objectLabel(o), message: `container ${c.name} sets ${e.name} to a literal value` });
         }
       }

@@ -28,14 +28,19 @@ export class LintError extends Error {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
 
+/** The mappings of a list (hand-edited YAML may hold anything there; the schema check reports it). */
+function objectsIn(x: unknown): Obj[] {
+  return Array.isArray(x) ? x.filter((v) => typeof v === 'object' && v !== null) : [];
+}
+
 /** Every rule expression of every PrometheusRule parses with the Prometheus grammar. */
 export function checkPromQL(objects: readonly Obj[]): Finding[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { validatePromQL } = require('../monitoring/promql-validate') as typeof import('../monitoring/promql-validate');
   const findings: Finding[] = [];
   for (const o of objects.filter((x) => x.kind === 'PrometheusRule')) {
-    for (const group of o.spec?.groups ?? []) {
-      for (const rule of group.rules ?? []) {
+    for (const group of objectsIn(o.spec?.groups)) {
+      for (const rule of objectsIn(group.rules)) {
         const errors = validatePromQL(String(rule.expr ?? ''), { analysis: true });
         for (const message of errors) {
           findings.push({ check: 'promql', object: objectLabel(o), message: `${group.name}/${rule.alert ?? rule.record}: ${message}` });
@@ -53,19 +58,27 @@ export function checkSchemas(objects: readonly Obj[]): Finding[] {
   return objects.flatMap((o) => validateManifest(o).map((v) => ({ check: 'schema', object: objectLabel(o), message: `${v.path ? `${v.path}: ` : ''}${v.message}` })));
 }
 
-/** Every check of the toolkit over a set of manifests. */
+const CHECKS: readonly [string, (objects: readonly Obj[]) => Finding[]][] = [
+  ['schema', checkSchemas],
+  ['unique', checkUnique],
+  ['workload-selector', checkWorkloadSelectors],
+  ['service-selector', checkServices],
+  ['servicemonitor-selector', checkServiceMonitors],
+  ['pod-security', checkPodSecurity],
+  ['rbac-wildcard', checkRbac],
+  ['no-secrets', checkNoSecrets],
+  ['promql', checkPromQL],
+];
+
+/** Every check of the toolkit over a set of manifests. A check that trips over malformed input reports that instead of aborting the others. */
 export function lintManifests(objects: readonly Obj[]): Finding[] {
-  return [
-    ...checkSchemas(objects),
-    ...checkUnique(objects),
-    ...checkWorkloadSelectors(objects),
-    ...checkServices(objects),
-    ...checkServiceMonitors(objects),
-    ...checkPodSecurity(objects),
-    ...checkRbac(objects),
-    ...checkNoSecrets(objects),
-    ...checkPromQL(objects),
-  ];
+  return CHECKS.flatMap(([name, check]) => {
+    try {
+      return check(objects);
+    } catch (e) {
+      return [{ check: name, object: '-', message: `could not run on these objects (${(e as Error).message}); fix the schema problems first` }];
+    }
+  });
 }
 
 /** Lint every YAML file under a folder (for output edited by hand). */
@@ -86,7 +99,19 @@ export function lintFolder(folder: string): LintReport {
         findings.push({ check: 'yaml', object: path, message: doc.errors[0].message.split('\n')[0] });
         continue;
       }
-      const o = doc.toJS({ maxAliasCount: 100 });
+      let o: Obj;
+      try {
+        o = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        findings.push({ check: 'yaml', object: path, message: `${(e as Error).message.split('\n')[0]} (alias expansion is limited to 100)` });
+        continue;
+      }
+      try {
+        JSON.stringify(o);
+      } catch {
+        findings.push({ check: 'yaml', object: path, message: 'an alias refers to a node that contains it (a cycle)' });
+        continue;
+      }
       if (o === null || o === undefined) continue;
       if (typeof o !== 'object' || Array.isArray(o) || !o.kind) {
         findings.push({ check: 'yaml', object: path, message: 'a document is not a Kubernetes object' });

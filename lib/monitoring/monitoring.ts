@@ -48,9 +48,12 @@ export class Monitoring extends Construct {
     if (!values.enabled) return;
     const additionalLabels = values.additionalLabels;
 
+    // A ServiceMonitor that selects no Service scrapes nothing: without provider Services, none for the providers.
+    const providersScrapable = props.providers === undefined || props.providers.length > 0;
+    const serviceMonitors = providersScrapable ? values.serviceMonitors : { ...values.serviceMonitors, providers: { ...values.serviceMonitors.providers, enabled: false } };
     const monitors = createServiceMonitors(this, {
       context: ctx,
-      values: values.serviceMonitors,
+      values: serviceMonitors,
       additionalLabels,
       managerSecure: props.managerMetrics?.secure ?? false,
     });
@@ -58,7 +61,7 @@ export class Monitoring extends Construct {
     this.providersServiceMonitor = monitors.providers;
 
     if (values.rules.enabled) {
-      const sm = values.serviceMonitors;
+      const sm = serviceMonitors;
       this.ruleGroups = buildRuleGroups(ctx, values.rules, {
         providers: props.providers,
         validate: props.validate,

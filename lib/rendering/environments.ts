@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'fs';
+import { existsSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
 import { ValuesError } from '../values/errors';
 import { OutputFile } from './layout';
@@ -17,11 +17,14 @@ export interface Environment {
 /** Every `<root>/<env>/values.yaml`, sorted by name, over `<root>/values.yaml`. */
 export function discoverEnvironments(root: string): Environment[] {
   if (!existsSync(root)) throw new ValuesError([{ path: '', message: `no environments folder ${root}` }]);
+  if (!statSync(root).isDirectory()) throw new ValuesError([{ path: '', message: `the environments folder ${root} is not a folder` }]);
   const base = join(root, BASE_VALUES_FILE);
   const baseFiles = existsSync(base) ? [base] : [];
   const environments: Environment[] = [];
   for (const entry of readdirSync(root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (!entry.isDirectory() || !existsSync(join(root, entry.name, 'values.yaml'))) continue;
+    // A symbolic link to a folder is an environment too: skipping it would silently drop its output.
+    const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(root, entry.name), { throwIfNoEntry: false })?.isDirectory() === true);
+    if (!isFolder || !existsSync(join(root, entry.name, 'values.yaml'))) continue;
     if (!ENVIRONMENT_NAME.test(entry.name)) {
       throw new ValuesError([{ path: '', message: `environment folder name ${JSON.stringify(entry.name)} must be lowercase letters, digits, '-' or '_' (it names an output folder)`, source: { file: join(root, entry.name) } }]);
     }

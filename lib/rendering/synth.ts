@@ -31,6 +31,16 @@ export function assertNoSecrets(manifests: readonly Manifest[]): void {
   }
 }
 
+/** Refuse two objects of the same kind and name: `kubectl apply` would keep only the last one. */
+export function assertUnique(manifests: readonly Manifest[]): void {
+  const seen = new Set<string>();
+  for (const m of manifests) {
+    const id = `${m.apiVersion.split('/').slice(0, -1).join('/')}/${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`;
+    if (seen.has(id)) throw new RenderError(`two objects are ${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}: one would silently replace the other`);
+    seen.add(id);
+  }
+}
+
 /**
  * Build the release from values, validate every object against its schema, sort by install order.
  * @throws ValuesError for bad values, RenderError for invalid output
@@ -46,5 +56,6 @@ export function synthesize(values: ValuesInput): SynthResult {
     throw new RenderError((e as Error).message);
   }
   assertNoSecrets(manifests);
+  assertUnique(manifests);
   return { values: release.values, manifests };
 }

@@ -13,9 +13,16 @@ export interface ValuesProblem {
   readonly source?: ValueSource;
 }
 
+/** Longest key path, message or `--set` text echoed in a message (a hostile input must not flood the terminal). */
+const MAX_ECHO = 400;
+
+function clip(text: string): string {
+  return text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}… (${text.length - MAX_ECHO} more characters)`;
+}
+
 export function formatSource(source: ValueSource | undefined): string {
   if (!source) return '';
-  if (source.set !== undefined) return ` (from --set ${source.set})`;
+  if (source.set !== undefined) return ` (from --set ${clip(source.set)})`;
   if (source.file !== undefined) {
     return ` (${source.file}${source.line !== undefined ? `:${source.line}${source.column !== undefined ? `:${source.column}` : ''}` : ''})`;
   }
@@ -25,7 +32,7 @@ export function formatSource(source: ValueSource | undefined): string {
 /** Bad values: every problem names its key path, and its file and line when it came from a file. */
 export class ValuesError extends Error {
   constructor(public readonly problems: readonly ValuesProblem[]) {
-    super(problems.map((p) => `${p.path === '' ? '(root)' : p.path}: ${p.message}${formatSource(p.source)}`).join('\n'));
+    super(problems.map((p) => `${p.path === '' ? '(root)' : clip(p.path)}: ${clip(p.message)}${formatSource(p.source)}`).join('\n'));
     this.name = 'ValuesError';
   }
 }

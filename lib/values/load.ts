@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'fs';
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Document, isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { formatPath, ValueSource, ValuesError } from './errors';
 import type { SourceMap } from './parse';
 import { parseSetExpression, SetAssignment } from './set';
@@ -8,6 +8,10 @@ import { parseSetExpression, SetAssignment } from './set';
 export const MAX_VALUES_FILE_BYTES = 1024 * 1024;
 /** Alias expansions allowed in one file (YAML "billion laughs" guard). */
 export const MAX_ALIAS_COUNT = 100;
+/** Deepest nesting of mappings and lists accepted in a values file (the schema needs about 10). */
+export const MAX_NESTING_DEPTH = 64;
+/** The YAML 1.2 core tags; any other tag (`!!binary`, `!!set`, `!!js/function`, `!custom`) is refused rather than guessed at. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
 export type PlainValues = Record<string, unknown>;
 
@@ -54,9 +58,15 @@ export function parseValuesYaml(text: string, file: string): ValuesLayer {
   const firstError = doc.errors[0];
   if (firstError) {
     const { line, col } = lines.linePos(firstError.pos[0]);
-    const message = firstError.code === 'DUPLICATE_KEY' ? 'duplicate key' : firstError.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+    const message =
+      firstError.code === 'DUPLICATE_KEY'
+        ? 'duplicate key'
+        : firstError.code === 'MULTIPLE_DOCS'
+          ? 'a values file holds one YAML document (no ---): put each document into its own file and pass them with -f, later files win'
+          : firstError.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
     fail(firstError.code === 'DUPLICATE_KEY' ? keyPathAt(doc.contents, firstError.pos[0]) : '', `invalid YAML: ${message}`, { file, line, column: col });
   }
+  checkNodes(doc, doc.contents, [], [], file, lines);
   let values: unknown;
   try {
     values = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -70,6 +80,43 @@ export function parseValuesYaml(text: string, file: string): ValuesLayer {
   const sources = new Map<string, ValueSource>();
   recordPositions(doc.contents as Node, [], file, lines, sources);
   return { values: values as PlainValues, sources };
+}
+
+/**
+ * Refuse what would be guessed at or could not be merged: tags beyond the YAML core schema, keys that
+ * are not scalars, aliases that refer to a node containing them (a cycle), nesting deeper than
+ * {@link MAX_NESTING_DEPTH}.
+ */
+function checkNodes(doc: Document, node: unknown, path: PropertyKey[], ancestors: unknown[], file: string, lines: LineCounter): void {
+  const where = (n: unknown): ValueSource => {
+    const range = (n as Node | null)?.range;
+    if (!range) return { file };
+    const { line, col } = lines.linePos(range[0]);
+    return { file, line, column: col };
+  };
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (target !== undefined && ancestors.includes(target)) {
+      fail(formatPath(path), `invalid YAML: the alias *${node.source} refers to a node that contains it (a cycle)`, where(node));
+    }
+    return;
+  }
+  const tag = (node as { tag?: string } | null)?.tag;
+  if (tag !== undefined && !CORE_TAGS.has(tag)) {
+    fail(formatPath(path), `invalid YAML: unsupported tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')} (values files use plain YAML: strings, numbers, booleans, null, mappings and lists)`, where(node));
+  }
+  if (!isCollection(node)) return;
+  if (path.length >= MAX_NESTING_DEPTH) fail(formatPath(path), `values are nested more than ${MAX_NESTING_DEPTH} levels deep`, where(node));
+  const inside = [...ancestors, node];
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (pair.key !== null && !isScalar(pair.key)) fail(formatPath(path), 'invalid YAML: a key must be a plain string, not a mapping or a list', where(pair.key));
+      checkNodes(doc, pair.key, path, inside, file, lines);
+      checkNodes(doc, pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : ''], inside, file, lines);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => checkNodes(doc, item, [...path, i], inside, file, lines));
+  }
 }
 
 /** Dotted path of the mapping key at a character offset, for duplicate-key messages. */
@@ -91,6 +138,19 @@ function keyPathAt(node: unknown, offset: number, path: PropertyKey[] = []): str
   return formatPath(path);
 }
 
+/** The file's text; binary content and invalid UTF-8 are refused with the line of the first bad byte. */
+function decodeText(bytes: Buffer, file: string): string {
+  const lossy = bytes.toString('utf8');
+  const nul = lossy.indexOf('\0');
+  if (nul >= 0) fail('', 'not UTF-8 text (it contains NUL bytes: a binary or UTF-16 file?): a values file is YAML text in UTF-8', { file, line: lossy.slice(0, nul).split('\n').length });
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = lossy.indexOf('\uFFFD');
+    fail('', 'not valid UTF-8: save the values file as UTF-8', { file, ...(bad >= 0 ? { line: lossy.slice(0, bad).split('\n').length } : {}) });
+  }
+}
+
 /** Read and parse a values file (`-f`). */
 export function loadValuesFile(file: string): ValuesLayer {
   let size: number;
@@ -103,7 +163,7 @@ export function loadValuesFile(file: string): ValuesLayer {
     fail('', `cannot read values file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { file });
   }
   if (size > MAX_VALUES_FILE_BYTES) fail('', `values file is ${size} bytes; the limit is ${MAX_VALUES_FILE_BYTES}`, { file });
-  return parseValuesYaml(readFileSync(file, 'utf8'), file);
+  return parseValuesYaml(decodeText(readFileSync(file), file), file);
 }
 
 function isPlainObject(v: unknown): v is PlainValues {

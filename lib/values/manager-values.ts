@@ -4,6 +4,9 @@ import { annotationMap, dnsLabel, dnsSubdomain, imageSchema, podValuesShape, por
 /** Flags the manager construct sets itself; `manager.extraArgs` may not repeat them. */
 export const MANAGED_MANAGER_FLAGS = ['--metrics-bind-address', '--health-probe-bind-address', '--leader-elect', '--metrics-secure', '--zap-log-level', '--zap-encoder'];
 
+/** Labels selecting the manager pods (kept as literals so the values layer does not depend on constructs). */
+const MANAGER_SELECTOR_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component'] as const;
+
 export const managerSchema = z
   .strictObject({
     replicas: z.number().int().min(0).max(20).default(1).describe('Manager replicas; extra replicas are leader-election standbys.'),
@@ -53,6 +56,18 @@ export const managerSchema = z
       .describe('Manager PodDisruptionBudget.'),
     terminationGracePeriodSeconds: z.number().int().min(0).default(10).describe('Pod termination grace period.'),
     ...podValuesShape(),
+  })
+  .superRefine((manager, ctx) => {
+    if (manager.metrics.port === manager.healthPort) {
+      // Reported at both keys: whichever the user set gets its file and line.
+      ctx.addIssue({ code: 'custom', path: ['metrics', 'port'], message: `must differ from manager.healthPort (${manager.healthPort}): the two endpoints cannot share a port` });
+      ctx.addIssue({ code: 'custom', path: ['healthPort'], message: `must differ from manager.metrics.port (${manager.metrics.port}): the two endpoints cannot share a port` });
+    }
+    for (const key of Object.keys(manager.podLabels)) {
+      if ((MANAGER_SELECTOR_LABELS as readonly string[]).includes(key)) {
+        ctx.addIssue({ code: 'custom', path: ['podLabels', key], message: `${key} is a selector label set by the toolkit; podLabels may not override it` });
+      }
+    }
   })
   .prefault({})
   .describe('The VirtRigaud manager (controller).');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../monitoring/alert-catalog';
 import { LABELS, TARGET_LABELS } from '../monitoring/catalog';
-import { annotationMap, duration, labelMap } from './common';
+import { annotationMap, DNS1123_SUBDOMAIN, duration, labelMap } from './common';
 
 /** Prometheus label names (`[a-zA-Z_][a-zA-Z0-9_]*`). */
 const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -14,11 +14,17 @@ const promLabelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) 
   }
 });
 
+/** The name of a Secret or ConfigMap, or '' for none. */
+const objectNameOrEmpty = (what: string) =>
+  z.string().refine((s) => s === '' || (s.length <= 253 && DNS1123_SUBDOMAIN.test(s)), {
+    error: (iss) => `${what} must be empty or a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.', at most 253 characters); got ${JSON.stringify(iss.input)}`,
+  });
+
 const secretOrConfigMapKey = (what: string, defaultKey: string) =>
   z
     .strictObject({
-      secretName: z.string().default('').describe(`Secret (in the release namespace) holding the ${what}; empty: none.`),
-      configMapName: z.string().default('').describe(`ConfigMap (in the release namespace) holding the ${what}; empty: none.`),
+      secretName: objectNameOrEmpty('secretName').default('').describe(`Secret (in the release namespace) holding the ${what}; empty: none.`),
+      configMapName: objectNameOrEmpty('configMapName').default('').describe(`ConfigMap (in the release namespace) holding the ${what}; empty: none.`),
       key: z.string().min(1).default(defaultKey).describe('Key in that Secret or ConfigMap.'),
     })
     .prefault({})
@@ -52,7 +58,7 @@ const authorizationSchema = (defaults: { mode: 'serviceAccountToken' | 'secret' 
       tokenFile: z.string().min(1).default('/var/run/secrets/kubernetes.io/serviceaccount/token').describe('Token file in the Prometheus pod (mode `serviceAccountToken`).'),
       secret: z
         .strictObject({
-          name: z.string().default('').describe('Secret in the release namespace (mode `secret`).'),
+          name: objectNameOrEmpty('secret.name').default('').describe('Secret in the release namespace (mode `secret`).'),
           key: z.string().min(1).default('token').describe('Key of the token in the Secret.'),
         })
         .prefault({})
@@ -170,7 +176,7 @@ export const monitoringValuesSchema = z
           .describe('Manager ServiceMonitor; scheme follows `manager.metrics.secure`.'),
         providers: z
           .strictObject({
-            enabled: z.boolean().default(true).describe('Render the providers ServiceMonitor.'),
+            enabled: z.boolean().default(true).describe('Render the providers ServiceMonitor (only when the release has providers in `deployment` mode: otherwise it would select no Service).'),
             scheme: z.enum(['http', 'https']).default('http').describe('Scheme of the providers\' `/metrics`.'),
             tlsConfig: tlsConfigSchema({ insecureSkipVerify: false }).describe('TLS of the scrape when `scheme` is https.'),
             authorization: authorizationSchema({ mode: 'none' }).describe('Credentials of the scrape.'),

@@ -12,6 +12,11 @@ export function sourceOf(sources: SourceMap | undefined, path: readonly Property
     const source = sources.get(formatPath(path.slice(0, n)));
     if (source) return source;
   }
+  // Set only below this path (e.g. `--set manager[0]=x` makes `manager` a list): the first such source.
+  const prefix = formatPath(path);
+  for (const [key, source] of sources) {
+    if (prefix !== '' && (key.startsWith(`${prefix}.`) || key.startsWith(`${prefix}[`))) return source;
+  }
   return undefined;
 }
 
@@ -31,6 +36,8 @@ function editDistance(a: string, b: string): number {
 
 /** The known key closest to an unknown one, when it is close enough to be a typo. */
 export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
+  // No key of the schema is this long: no typo of one (and the edit distance would cost length × keys).
+  if (unknown.length > 100) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const key of known) {
@@ -76,14 +83,23 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], sources?
       for (const key of issue.keys) {
         const path = [...issue.path, key];
         const suggestion = suggestKey(key, knownKeysAt(issue.path));
+        const hint = key === '<<' ? ' (YAML merge keys are not supported: write the keys out)' : suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : '';
         problems.push({
           path: formatPath(path),
-          message: `unknown key${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}`,
+          message: `unknown key${hint}`,
           source: sourceOf(sources, path),
         });
       }
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      problems.push(...problemsFromIssues(issue.errors[0], sources).map((p) => ({ ...p })));
+      // The branches' issues are relative to the union: put them under its path.
+      const branches = issue.errors.map((branch) => branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue));
+      const expected = branches.map((b) => (b.length === 1 && b[0].code === 'invalid_type' && b[0].path.length === issue.path.length ? b[0].expected : undefined));
+      if (expected.every((e) => e !== undefined)) {
+        const received = describeInput(issue.input);
+        problems.push({ path: formatPath(issue.path), message: `Invalid input: expected ${expected.join(' or ')}${received ? `, received ${received}` : ''}`, source: sourceOf(sources, issue.path) });
+      } else {
+        problems.push(...problemsFromIssues(branches[0], sources));
+      }
     } else {
       problems.push({ path: formatPath(issue.path), message: issue.message, source: sourceOf(sources, issue.path) });
     }
@@ -91,12 +107,20 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], sources?
   return problems;
 }
 
+function describeInput(input: unknown): string | undefined {
+  if (input === undefined) return undefined;
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'array';
+  return typeof input;
+}
+
 /**
  * Apply defaults to values and validate them.
  * @throws ValuesError naming every bad key path (and its file and line when `sources` knows it)
  */
 export function parseValues(input: unknown, sources?: SourceMap): Values {
-  const result = valuesSchema.safeParse(input ?? {});
+  // jitless: zod's eval-compiled fast path costs more to build than it saves on one parse (≈15 ms).
+  const result = valuesSchema.safeParse(input ?? {}, { jitless: true });
   if (!result.success) throw new ValuesError(problemsFromIssues(result.error.issues, sources));
   return result.data;
 }

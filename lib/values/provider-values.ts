@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel, dnsSubdomain, imageSchema, podValuesShape, resourcesSchema } from './common';
+import { cidr, dnsLabel, dnsSubdomain, imageSchema, lostInConversion, podValuesShape, resourcesSchema, toJsonAffinity } from './common';
 
 export const PROVIDER_TYPES = ['vsphere', 'libvirt', 'proxmox'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
@@ -49,8 +49,8 @@ const CRD_SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** `spec.runtime.replicas` bounds of the Provider CRD. */
 const CRD_REPLICAS = { min: 1, max: 10 };
 
-const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
-const SECRET_ENV_NAME = /(PASSWORD|PASSWD|TOKEN|SECRET|PRIVATE_?KEY|API_?KEY|CREDENTIAL)/i;
+/** Port of the provider's `/healthz` and `/metrics` (`--health-port`; the constructs' PROVIDER_METRICS_PORT). */
+const PROVIDER_HEALTH_PORT = 8080;
 const SECRET_QUERY_KEY = /(pass|token|secret|credential|apikey|api_key)/i;
 
 export const providerSchema = z
@@ -71,7 +71,13 @@ export const providerSchema = z
     ),
     replicas: z.number().int().min(0).max(100).default(1).describe('Replicas of the provider Deployment (`custom-resource` mode: 1 to 10).'),
     image: imageSchema({ registry: 'ghcr.io' }).describe('Provider image. Default repository: `projectbeskar/virtrigaud/provider-<type>`.'),
-    grpcPort: z.number().int().min(1024).max(65535).default(9443).describe('gRPC port the provider serves to the manager (Service port `grpc`).'),
+    grpcPort: z
+      .number()
+      .int()
+      .min(1024)
+      .max(65535)
+      .refine((p) => p !== PROVIDER_HEALTH_PORT, { error: `must differ from ${PROVIDER_HEALTH_PORT}, the port of the provider's /healthz and /metrics` })
+      .default(9443).describe('gRPC port the provider serves to the manager (Service port `grpc`).'),
     resources: resourcesSchema({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }).describe('Provider container resources.'),
     tls: z
       .strictObject({
@@ -83,7 +89,8 @@ export const providerSchema = z
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('`LOG_LEVEL` of the provider.'),
     logFormat: z.enum(['json', 'text']).default('json').describe('`LOG_FORMAT` of the provider (the values the Provider CRD allows).'),
     endpointCidrs: z
-      .array(z.string().regex(CIDR, 'must be a CIDR such as 10.0.0.0/16'))
+      .array(cidr)
+      .min(1, { error: 'must list at least one CIDR: an egress rule without addresses would allow every destination' })
       .default(['0.0.0.0/0'])
       .describe('Where the endpoint lives, for the provider egress NetworkPolicy (narrow it to the hypervisor addresses).'),
     ...podValuesShape(),
@@ -92,14 +99,9 @@ export const providerSchema = z
     const problem = endpointProblem(provider.type, provider.endpoint);
     if (problem) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: problem });
     provider.env.forEach((env, i) => {
+      // (Credential-looking literal values are refused by the shared envVar schema.)
       if ((RESERVED_PROVIDER_ENV as readonly string[]).includes(env.name)) {
         ctx.addIssue({ code: 'custom', path: ['env', i, 'name'], message: `${env.name} is set by the toolkit; use the matching provider value (type, endpoint, logLevel, logFormat, tls) instead` });
-      } else if (env.value !== undefined && SECRET_ENV_NAME.test(env.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['env', i, 'value'],
-          message: `${env.name} looks like a credential: do not write it into values; use valueFrom.secretKeyRef (name: <secret>, key: <key>) or put it into the Secret named by credentialsSecret`,
-        });
       }
     });
     for (const key of Object.keys(provider.podLabels)) {
@@ -133,6 +135,14 @@ function customResourceProblems(provider: z.output<typeof providerSchema>, endpo
   ];
   for (const [key, set] of unsupported) {
     if (set) fail([key], `not supported with mode: custom-resource (the Provider CRD has no field for it and the manager builds the pods): remove it or use mode: deployment`);
+  }
+  // (What a Kubernetes Affinity cannot hold is reported by the affinity schema already.)
+  if (Object.keys(provider.affinity).length > 0 && lostInConversion(provider.affinity, toJsonAffinity).length === 0) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { toJson_ProviderSpecRuntimeAffinity } = require('../../imports/infra.virtrigaud.io') as typeof import('../../imports/infra.virtrigaud.io');
+    for (const path of lostInConversion(provider.affinity, (a) => toJson_ProviderSpecRuntimeAffinity(a as never))) {
+      fail(['affinity', ...path], 'not a field of the Provider CRD\'s spec.runtime.affinity (mode: custom-resource); it would be dropped from the output');
+    }
   }
 }
 

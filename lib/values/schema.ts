@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { annotationMap, dnsLabel, dnsSubdomain, labelMap, labelSelector, port } from './common';
+import { annotationMap, cidr, dnsLabel, dnsSubdomain, labelMap, labelSelector, port } from './common';
 import { MANAGED_MANAGER_FLAGS, managerSchema } from './manager-values';
 import { monitoringValuesSchema } from './monitoring-values';
 import { providersSchema } from './provider-values';
@@ -26,8 +26,16 @@ export const networkPoliciesSchema = z
       .describe('Egress to the cluster DNS.'),
     apiServer: z
       .strictObject({
-        cidrs: z.array(z.string()).default(['0.0.0.0/0']).describe('Addresses of the API server endpoints (narrow to the control-plane addresses).'),
-        ports: z.array(port).default([443, 6443]).describe('API server ports.'),
+        cidrs: z
+          .array(cidr)
+          .min(1, { error: 'must list at least one CIDR: an egress rule without addresses would allow every destination' })
+          .default(['0.0.0.0/0'])
+          .describe('Addresses of the API server endpoints (narrow to the control-plane addresses).'),
+        ports: z
+          .array(port)
+          .min(1, { error: 'must list at least one port: an egress rule without ports would allow every port' })
+          .default([443, 6443])
+          .describe('API server ports.'),
       })
       .prefault({})
       .describe('Egress of the manager to the Kubernetes API server.'),
@@ -35,18 +43,36 @@ export const networkPoliciesSchema = z
   .prefault({})
   .describe('NetworkPolicies.');
 
+const PSS_ENFORCE = 'pod-security.kubernetes.io/enforce';
+
+/** Labels the toolkit sets (on every object, or on the provider objects and Services); a commonLabels value for them would be silently replaced. */
+const TOOLKIT_LABELS = [
+  ...['name', 'instance', 'component', 'version', 'managed-by', 'part-of'].map((k) => `app.kubernetes.io/${k}`),
+  ...['provider', 'provider-type', 'job'].map((k) => `virtrigaud.io/${k}`),
+];
+
 export const valuesSchema = z
   .strictObject({
     releaseName: dnsLabel('releaseName')
       .refine((s) => s.length <= 30, { error: (iss) => `releaseName may have at most 30 characters (it prefixes every name); got ${JSON.stringify(iss.input)}` })
+      .refine((s) => /^[a-z]/.test(s), { error: (iss) => `releaseName must start with a letter (it prefixes Service names, which are DNS-1035 labels); got ${JSON.stringify(iss.input)}` })
       .default('virtrigaud')
       .describe('Release name: the `app.kubernetes.io/instance` label and the prefix of every resource name.'),
     namespace: dnsLabel('namespace').default('virtrigaud-system').describe('Namespace of the release.'),
     createNamespace: z.boolean().default(true).describe('Render the Namespace object.'),
     namespaceLabels: labelMap
-      .default({ 'pod-security.kubernetes.io/enforce': 'restricted' })
-      .describe('Labels of the rendered Namespace (by default it enforces Pod Security "restricted").'),
-    commonLabels: labelMap.default({}).describe('Labels added to every object (never to selectors).'),
+      .default({ [PSS_ENFORCE]: 'restricted' })
+      // Labels added here must not silently drop the enforcement: it stays unless set to another level.
+      .transform((labels) => ({ [PSS_ENFORCE]: 'restricted', ...labels }))
+      .describe(`Labels of the rendered Namespace. It always enforces Pod Security "restricted" (\`${PSS_ENFORCE}: restricted\`) unless this map sets another level.`),
+    commonLabels: labelMap
+      .superRefine((labels, ctx) => {
+        for (const key of Object.keys(labels)) {
+          if (TOOLKIT_LABELS.includes(key)) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is set by the toolkit; commonLabels cannot override it` });
+        }
+      })
+      .default({})
+      .describe('Labels added to every object (never to selectors).'),
     commonAnnotations: annotationMap.default({}).describe('Annotations added to every object.'),
     imagePullSecrets: z
       .array(z.strictObject({ name: dnsSubdomain('imagePullSecrets[].name').describe('Secret name.') }))
@@ -89,6 +115,9 @@ export const valuesSchema = z
       const managedName = `virtrigaud-provider-${values.namespace}-${provider.name}`;
       if (provider.mode === 'custom-resource' && managedName.length > 63) {
         ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `with mode: custom-resource the VirtRigaud manager names the provider Service ${JSON.stringify(managedName)} (${managedName.length} characters); Service names may have at most 63: shorten the provider name or the namespace` });
+      }
+      if (provider.mode === 'deployment' && values.manager.serviceAccount.name === fullName) {
+        ctx.addIssue({ code: 'custom', path: ['manager', 'serviceAccount', 'name'], message: `${JSON.stringify(fullName)} is also the ServiceAccount of providers[${i}] (${provider.name}): one would overwrite the other; choose another name` });
       }
       if (provider.tls.enabled && provider.tls.secretName === undefined && `${fullName}-tls`.length > 253) {
         ctx.addIssue({ code: 'custom', path: ['providers', i, 'tls', 'secretName'], message: 'the default TLS Secret name is too long; set tls.secretName' });

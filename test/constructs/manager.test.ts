@@ -3,6 +3,7 @@ import { ReleaseContext } from '../../lib/constructs/context';
 import { VirtRigaudManager } from '../../lib/constructs/manager';
 import { LEADER_ELECTION_RULES, MANAGER_CLUSTER_RULES } from '../../lib/constructs/manager-rbac';
 import { managerSchema } from '../../lib/values/manager-values';
+import { parseValues } from '../../lib/values/parse';
 
 const ctx: ReleaseContext = { releaseName: 'virtrigaud', namespace: 'virtrigaud-system', version: 'v0.3.11', commonLabels: { team: 'infra' }, commonAnnotations: {} };
 
@@ -158,8 +159,9 @@ describe('manager', () => {
     expect(find('Deployment').spec.selector.matchLabels.tier).toBeUndefined();
   });
 
-  test('podLabels may not override selector labels', () => {
-    expect(() => synthManager({ podLabels: { 'app.kubernetes.io/component': 'x' } })).toThrow(/manager\.podLabels\.app\.kubernetes\.io\/component/);
+  test('podLabels may not override selector labels: a ValuesError naming the key', () => {
+    expect(() => synthManager({ podLabels: { 'app.kubernetes.io/component': 'x' } })).toThrow(/app\.kubernetes\.io\/component is a selector label/);
+    expect(() => parseValues({ manager: { podLabels: { 'app.kubernetes.io/component': 'x' } } })).toThrow(/^manager\.podLabels\["app\.kubernetes\.io\/component"\]: .*selector label/);
   });
 
   test('leader election off drops the flag and the Role', () => {
