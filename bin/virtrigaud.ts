@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import { runCli } from '../lib/cli/cli';
+import { join } from 'path';
+import { loadBundle } from '../lib/cli/bundle';
+import { PACKAGE_ROOT } from '../lib/paths';
 
-process.exitCode = runCli(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// The single-file bundle `npm run build` writes next to the compiled CLI, when current (see lib/cli/bundle.ts);
+// VIRTRIGAUD_NO_BUNDLE=1 runs the compiled modules instead.
+const bundle = process.env.VIRTRIGAUD_NO_BUNDLE ? undefined : loadBundle(join(__dirname, '..', 'lib', 'cli'), PACKAGE_ROOT);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { runCli } = bundle ? bundle.exports : (require('../lib/cli/cli') as typeof import('../lib/cli/cli'));
+process.exitCode = runCli(argv);

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Monitoring } from '../monitoring/monitoring';
 import { parseValues } from '../values/parse';
+import { isParsedValues } from '../values/parsed';
 import { Values, ValuesInput } from '../values/schema';
 import { VIRTRIGAUD_VERSION } from '../version';
 import { ReleaseContext } from './context';
@@ -26,7 +27,7 @@ export class VirtRigaud extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtRigaudProps = {}) {
     super(scope, id);
-    const values = (this.values = parseValues(props));
+    const values = (this.values = isParsedValues(props) ? props : parseValues(props));
     const ctx: ReleaseContext = (this.context = {
       releaseName: values.releaseName,
       namespace: values.namespace,

@@ -20,13 +20,49 @@ export interface ValidateOptions {
   readonly grafanaMacros?: boolean;
 }
 
-type LezerParser = { parse(input: string): Tree };
+type LezerParser = { parse(input: string): Tree; startParse(input: string): { advance(): Tree | null } };
 let lezer: LezerParser | undefined;
 
 function lezerParser(): LezerParser {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   lezer ??= (require('@prometheus-io/lezer-promql') as { parser: LezerParser }).parser;
   return lezer;
+}
+
+/**
+ * The syntax tree of an expression. Lezer cuts left-associative chains of more than about 300
+ * reductions longer than 2,000 characters short, with error nodes (a guard against trees too deep
+ * for recursive consumers; Prometheus has no such limit): `a or b or …` with one `absent()` per
+ * provider reaches it at about 320 providers. Iteration over the tree is not recursive, so the
+ * counter behind that guard is reset as the parse advances.
+ */
+function parseTree(text: string, parser: Pick<LezerParser, 'startParse'> = lezerParser()): Tree {
+  const parse = parser.startParse(text) as { advance(): Tree | null; bigReductionCount?: number };
+  for (;;) {
+    if (typeof parse.bigReductionCount === 'number') parse.bigReductionCount = 0;
+    const tree = parse.advance();
+    if (tree) return tree;
+  }
+}
+
+/** Syntax errors by expression: expressions repeat across renders in one process (environments). */
+const syntaxErrorsCache = new Map<string, readonly string[]>();
+const SYNTAX_CACHE_LIMIT = 10_000;
+
+function syntaxErrors(text: string): readonly string[] {
+  const hit = syntaxErrorsCache.get(text);
+  if (hit) return hit;
+  const errors: string[] = [];
+  parseTree(text).iterate({
+    enter(node) {
+      if (node.type.isError) {
+        errors.push(`syntax error at ${node.from}: ${snippet(text, node.from, node.to)}`);
+      }
+    },
+  });
+  if (syntaxErrorsCache.size >= SYNTAX_CACHE_LIMIT) syntaxErrorsCache.clear();
+  syntaxErrorsCache.set(text, errors);
+  return errors;
 }
 
 interface Analyzer {
@@ -50,7 +86,7 @@ function codemirrorAnalyzer(): Analyzer {
       // The Parser reads the editor's syntax tree, which CodeMirror parses under a 20 ms time
       // budget: on a busy machine the tree can be partial, yielding spurious diagnostics. Give it
       // the complete tree of the same grammar instead.
-      (parser as unknown as { tree: Tree }).tree = language.parser.parse(expr);
+      (parser as unknown as { tree: Tree }).tree = parseTree(expr, language.parser as unknown as LezerParser);
       parser.analyze();
       return parser.getDiagnostics().map((d) => `${d.message} at ${d.from}: ${snippet(expr, d.from, d.to)}`);
     },
@@ -71,15 +107,7 @@ export function validatePromQL(expr: string, options: ValidateOptions = {}): str
   let text = expr;
   if (options.grafanaMacros) text = text.replace(MACRO, (m) => GRAFANA_WINDOW_MACROS[m] ?? m);
   if (text.trim() === '') return ['empty expression'];
-  const errors: string[] = [];
-  const tree = lezerParser().parse(text);
-  tree.iterate({
-    enter(node) {
-      if (node.type.isError) {
-        errors.push(`syntax error at ${node.from}: ${snippet(text, node.from, node.to)}`);
-      }
-    },
-  });
+  const errors = [...syntaxErrors(text)];
   if (errors.length === 0 && options.analysis) {
     for (const message of codemirrorAnalyzer().analyze(text)) errors.push(message);
   }

@@ -1,5 +1,6 @@
 import { loadValues, PlainValues } from '../values/load';
 import { parseValues } from '../values/parse';
+import { withParsedValues } from '../values/parsed';
 import { Values } from '../values/schema';
 import { layoutFiles, OutputFile, OutputLayout } from './layout';
 import { writeFolderAtomically } from './output';
@@ -28,7 +29,7 @@ export interface RenderResult {
 export function renderRelease(options: RenderOptions = {}): RenderResult {
   const { values: raw, sources } = loadValues({ files: options.valuesFiles, set: options.set, setString: options.setString, base: options.base });
   const values = parseValues(raw, sources);
-  const { manifests } = synthesize(values);
+  const { manifests } = withParsedValues(values, () => synthesize(values));
   const files = layoutFiles(manifests, { layout: options.layout ?? 'single', releaseName: values.releaseName, releaseNamespace: values.namespace });
   return { values, manifests, files };
 }

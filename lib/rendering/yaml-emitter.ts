@@ -1,0 +1,283 @@
+/**
+ * A YAML emitter for plain JSON data that writes exactly the bytes `yaml`'s `stringify(value,
+ * YAML_OPTIONS)` writes, several times faster (no document model is built).
+ *
+ * It is a port of the parts of `yaml` (v2) that JSON data reaches with these options: block maps
+ * and sequences (`indentSeq`), empty collections as `{}` / `[]`, plain scalars when the core
+ * schema would read them back as the same string, else single or double quotes as `yaml` chooses,
+ * multi-line strings as literal block scalars (`lineWidth: 0`: never folded). Anything else —
+ * `undefined` in an array, a non-plain object (Date, Map, class instance, `toJSON`), a bigint, a
+ * symbol, a key longer than 1024 characters — is handed to `yaml` itself, so the result is always
+ * what `yaml` writes. `test/rendering/yaml-emitter.test.ts` checks the two agree.
+ */
+import type { ToStringOptions, DocumentOptions, SchemaOptions, CreateNodeOptions } from 'yaml';
+
+/** The `yaml` options this emitter reproduces: no anchors, no line folding, YAML 1.2. */
+export const YAML_OPTIONS: DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions = {
+  aliasDuplicateObjects: false,
+  lineWidth: 0,
+  minContentWidth: 0,
+  version: '1.2',
+};
+
+/** Thrown inside the emitter when the input leaves the JSON subset it handles. */
+class Unsupported extends Error {}
+
+const INDENT_STEP = '  ';
+/** `yaml` refuses implicit keys longer than this (it writes `? key` instead). */
+const MAX_IMPLICIT_KEY = 1024;
+
+// --- scalars (ports of yaml/dist/stringify/stringifyString.js and stringifyNumber.js) ---
+
+/** Characters that force double quotes: controls other than tab and newline, C1 controls, lone surrogates. */
+const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+/** What a plain scalar may not contain (see `plainString` in yaml). */
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+/**
+ * The core schema's non-string tags: a plain scalar matching one would be read back as null, a
+ * boolean or a number (nullTag, boolTag, intOct, int, intHex, floatNaN, floatExp, float).
+ */
+const NON_STRING = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
+/** Strings no NON_STRING pattern can match start with none of these characters: skip the tests. */
+const MAYBE_NON_STRING_START = /^[-+.0-9~nNtTfF]|^$/;
+/** `yaml` uses a lookbehind when the engine has it (always, on Node). */
+const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
+
+function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
+  const json = JSON.stringify(value);
+  const ind = indent || (DOCUMENT_MARKER.test(value) ? '  ' : '');
+  let str = '';
+  let start = 0;
+  for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+    if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
+      // a space before a newline is escaped so that it is not folded
+      str += json.slice(start, i) + '\\ ';
+      i += 1;
+      start = i;
+      ch = '\\';
+    }
+    if (ch === '\\') {
+      switch (json[i + 1]) {
+        case 'u': {
+          str += json.slice(start, i);
+          const code = json.substr(i + 2, 4);
+          switch (code) {
+            case '0000': str += '\\0'; break;
+            case '0007': str += '\\a'; break;
+            case '000b': str += '\\v'; break;
+            case '001b': str += '\\e'; break;
+            case '0085': str += '\\N'; break;
+            case '00a0': str += '\\_'; break;
+            case '2028': str += '\\L'; break;
+            case '2029': str += '\\P'; break;
+            default:
+              str += code.substr(0, 2) === '00' ? '\\x' + code.substr(2) : json.substr(i, 6);
+          }
+          i += 5;
+          start = i + 1;
+          break;
+        }
+        case 'n':
+          if (implicitKey || json[i + 2] === '"' || json.length < 40 /* doubleQuotedMinMultiLineLength */) {
+            i += 1;
+          } else {
+            // folding eats the first newline
+            str += json.slice(start, i) + '\n\n';
+            while (json[i + 2] === '\\' && json[i + 3] === 'n' && json[i + 4] !== '"') {
+              str += '\n';
+              i += 2;
+            }
+            str += ind;
+            // a space after a newline is escaped so that it is not folded
+            if (json[i + 2] === ' ') str += '\\';
+            i += 1;
+            start = i + 1;
+          }
+          break;
+        default:
+          i += 1;
+      }
+    }
+  }
+  return start ? str + json.slice(start) : json;
+}
+
+function singleQuoted(value: string, indent: string, implicitKey: boolean): string {
+  if ((implicitKey && value.includes('\n')) || /[ \t]\n|\n[ \t]/.test(value)) return doubleQuoted(value, indent, implicitKey);
+  const ind = indent || (DOCUMENT_MARKER.test(value) ? '  ' : '');
+  return "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&\n${ind}`) + "'";
+}
+
+function quoted(value: string, indent: string, implicitKey: boolean): string {
+  const hasDouble = value.includes('"');
+  const hasSingle = value.includes("'");
+  return hasDouble && !hasSingle ? singleQuoted(value, indent, implicitKey) : doubleQuoted(value, indent, implicitKey);
+}
+
+/** A literal block scalar (`lineWidth: 0` never folds, so `yaml` never picks `>`). */
+function blockLiteral(input: string, indent: string, implicitKey: boolean): string {
+  let value = input;
+  // A block can't end in whitespace unless the last line is non-empty.
+  if (/\n[\t ]+$/.test(value)) return quoted(value, indent, implicitKey);
+  const ind = indent || (DOCUMENT_MARKER.test(value) ? '  ' : '');
+  if (!value) return '|\n';
+  let endStart: number;
+  for (endStart = value.length; endStart > 0; --endStart) {
+    const ch = value[endStart - 1];
+    if (ch !== '\n' && ch !== '\t' && ch !== ' ') break;
+  }
+  let end = value.substring(endStart);
+  const endNlPos = end.indexOf('\n');
+  const chomp = endNlPos === -1 ? '-' : value === end || endNlPos !== end.length - 1 ? '+' : '';
+  if (end) {
+    value = value.slice(0, -end.length);
+    if (end[end.length - 1] === '\n') end = end.slice(0, -1);
+    end = end.replace(BLOCK_END_NEWLINES, `$&${ind}`);
+  }
+  let startWithSpace = false;
+  let startEnd: number;
+  let startNlPos = -1;
+  for (startEnd = 0; startEnd < value.length; ++startEnd) {
+    const ch = value[startEnd];
+    if (ch === ' ') startWithSpace = true;
+    else if (ch === '\n') startNlPos = startEnd;
+    else break;
+  }
+  let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+  if (start) {
+    value = value.substring(start.length);
+    start = start.replace(/\n+/g, `$&${ind}`);
+  }
+  const header = (startWithSpace ? (ind ? '2' : '1') : '') + chomp;
+  value = value.replace(/\n+/g, `$&${ind}`);
+  return `|${header}\n${ind}${start}${value}${end}`;
+}
+
+/** A string scalar at `indent` (the indent of its node: the parent's plus one step), as `yaml` writes it. */
+export function yamlString(value: string, indent: string, implicitKey: boolean): string {
+  if (FORCE_DOUBLE.test(value)) return doubleQuoted(value, indent, implicitKey);
+  const multiline = value.includes('\n');
+  if (implicitKey && multiline) return quoted(value, indent, implicitKey);
+  // A multi-line value is a block scalar whether or not it could be plain (no need to run NOT_PLAIN
+  // over long texts); blockLiteral falls back to quotes where a block cannot hold it.
+  if (multiline) return blockLiteral(value, indent, implicitKey);
+  if (NOT_PLAIN.test(value)) return quoted(value, indent, implicitKey);
+  if (DOCUMENT_MARKER.test(value)) {
+    if (indent === '') throw new Unsupported('top-level scalar with a document marker');
+    if (implicitKey && indent === INDENT_STEP) return quoted(value, indent, implicitKey);
+  }
+  if (MAYBE_NON_STRING_START.test(value)) {
+    for (const re of NON_STRING) if (re.test(value)) return quoted(value, indent, implicitKey);
+  }
+  return value;
+}
+
+function yamlNumber(value: number): string {
+  if (!isFinite(value)) return isNaN(value) ? '.nan' : value < 0 ? '-.inf' : '.inf';
+  return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+}
+
+// --- collections (ports of stringifyCollection.js, stringifyPair.js, YAMLMap/YAMLSeq.toString) ---
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** A scalar node's text, or undefined when `v` is a collection. */
+function scalar(v: unknown, indent: string): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return yamlString(v, indent, false);
+    case 'number':
+      return yamlNumber(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
+      return v === null ? 'null' : undefined;
+    default:
+      throw new Unsupported(typeof v);
+  }
+}
+
+/** Whether a plain object has a member `yaml` writes (one whose value is not undefined). */
+function hasMembers(v: object): boolean {
+  if (!isPlainObject(v)) throw new Unsupported('not a plain object');
+  for (const key in v) {
+    if (Object.prototype.hasOwnProperty.call(v, key) && (v as Record<string, unknown>)[key] !== undefined) return true;
+  }
+  return false;
+}
+
+/**
+ * Appends a non-empty collection (map or sequence) whose own indent is `indent` to `out`; its
+ * first line continues the current one (after `- `, or on a fresh line after `key:`).
+ */
+function collection(v: object, indent: string, out: string[]): void {
+  if (Array.isArray(v)) {
+    const itemIndent = indent + INDENT_STEP;
+    const sep = `\n${indent}- `;
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (item === undefined) throw new Unsupported('undefined in a sequence');
+      out.push(i === 0 ? '- ' : sep);
+      const s = scalar(item, itemIndent);
+      if (s !== undefined) out.push(s);
+      else node(item as object, itemIndent, out);
+    }
+    return;
+  }
+  const obj = v as Record<string, unknown>;
+  const pairIndent = indent + INDENT_STEP;
+  const sep = `\n${indent}`;
+  let first = true;
+  for (const key in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+    const val = obj[key];
+    if (val === undefined) continue;
+    const k = yamlString(key, pairIndent, true);
+    if (k.length > MAX_IMPLICIT_KEY) throw new Unsupported('long key');
+    if (!first) out.push(sep);
+    first = false;
+    const s = scalar(val, pairIndent);
+    if (s !== undefined) out.push(k, ': ', s);
+    else if (Array.isArray(val) ? val.length === 0 : !hasMembers(val as object)) out.push(k, Array.isArray(val) ? ': []' : ': {}');
+    else {
+      out.push(k, ':\n', pairIndent);
+      collection(val as object, pairIndent, out);
+    }
+  }
+}
+
+/** Appends a collection node: `{}` / `[]` when empty. */
+function node(v: object, indent: string, out: string[]): void {
+  if (Array.isArray(v) ? v.length === 0 : !hasMembers(v)) out.push(Array.isArray(v) ? '[]' : '{}');
+  else collection(v, indent, out);
+}
+
+/**
+ * The YAML document of a JSON value: map or sequence at the root, as `yaml.stringify(value,
+ * YAML_OPTIONS)` writes it; undefined when the value is outside what this emitter handles.
+ */
+export function emitYamlDocument(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  try {
+    const out: string[] = [];
+    node(value, '', out);
+    out.push('\n');
+    return out.join('');
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
+}
