@@ -5,7 +5,8 @@
  * It is a port of the parts of `yaml` (v2) that JSON data reaches with these options: block maps
  * and sequences (`indentSeq`), empty collections as `{}` / `[]`, plain scalars when the core
  * schema would read them back as the same string, else single or double quotes as `yaml` chooses,
- * multi-line strings as literal block scalars (`lineWidth: 0`: never folded). Anything else —
+ * multi-line strings as literal block scalars (`lineWidth: 0`: never folded), except the one
+ * case where `yaml`'s block would not read back as the same string (see blockLiteral). Anything else —
  * `undefined` in an array, a non-plain object (Date, Map, class instance, `toJSON`), a bigint, a
  * symbol, a key longer than 1024 characters — is handed to `yaml` itself, so the result is always
  * what `yaml` writes. `test/rendering/yaml-emitter.test.ts` checks the two agree.
@@ -50,6 +51,11 @@ const NON_STRING = [
 ];
 /** Strings no NON_STRING pattern can match start with none of these characters: skip the tests. */
 const MAYBE_NON_STRING_START = /^[-+.0-9~nNtTfF]|^$/;
+/**
+ * Only spaces, tabs and newlines, with a space before the first tab: the block's first content
+ * line (a tab) or its only lines (spaces) would start more indented than the header says.
+ */
+const WHITESPACE_ONLY_WITH_BLANKS = /^[\n ]* [\n\t ]*$/;
 /** `yaml` uses a lookbehind when the engine has it (always, on Node). */
 const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 
@@ -129,6 +135,10 @@ function blockLiteral(input: string, indent: string, implicitKey: boolean): stri
   let value = input;
   // A block can't end in whitespace unless the last line is non-empty.
   if (/\n[\t ]+$/.test(value)) return quoted(value, indent, implicitKey);
+  // Deliberately unlike `yaml` 2.9: in a whitespace-only block ("  \n") no content line fixes the
+  // indentation, so a parser reads the spaces as indentation and drops them (or rejects the block).
+  // `yaml` writes such a block anyway; quotes keep the value intact.
+  if (WHITESPACE_ONLY_WITH_BLANKS.test(value)) return quoted(value, indent, implicitKey);
   const ind = indent || (DOCUMENT_MARKER.test(value) ? '  ' : '');
   if (!value) return '|\n';
   let endStart: number;

@@ -1,17 +1,15 @@
 /**
  * `lint` is for output edited by hand, so it must survive anything: any value put anywhere in a
- * rendered release yields a report (findings), never a crash of a check. Seeded like
- * render.property.test.ts (`FC_SEED`, `FC_RUNS`).
+ * rendered release yields a report (findings), never a crash of a check. Seeded by fc-settings.ts.
  */
 import fc from 'fast-check';
 import { lintManifests } from '../../lib/lint/lint';
 import { renderRelease } from '../../lib/rendering/render';
 import { packagePath } from '../../lib/paths';
+import { check } from './fc-settings';
 
 type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
-const SCALE = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) / 100 : 1;
 
 const base: Obj[] = JSON.parse(
   JSON.stringify(renderRelease({ valuesFiles: [packagePath('examples/all-providers.yaml')], set: ['crds.install=false,manager.metrics.secure=true,manager.replicas=2'] }).manifests),
@@ -27,8 +25,7 @@ const ALL_PATHS = base.flatMap((o, i) => paths(o, [i])).filter((p) => p.length >
 
 test('lint reports on any hand edit and never crashes', () => {
   expect(lintManifests(base)).toEqual([]);
-  try {
-    fc.assert(
+  check(
       fc.property(fc.array(fc.tuple(fc.nat(), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, [], {}, '*', [null], [{}], [1]))), { minLength: 1, maxLength: 3 }), (edits) => {
         const objects = structuredClone(base);
         for (const [pick, value] of edits) {
@@ -44,10 +41,6 @@ test('lint reports on any hand edit and never crashes', () => {
         expect(findings.filter((f) => f.message.startsWith('could not run'))).toEqual([]);
         for (const f of findings) expect(typeof f.check === 'string' && typeof f.object === 'string' && typeof f.message === 'string').toBe(true);
       }),
-      { seed: SEED, numRuns: Math.max(1, Math.round(150 * SCALE)) },
-    );
-  } catch (e) {
-    (e as Error).message = `Replay with FC_SEED=${SEED}.\n${(e as Error).message}`;
-    throw e;
-  }
+      150,
+  );
 }, 60_000);

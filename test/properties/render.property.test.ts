@@ -4,8 +4,8 @@
  * byte-for-byte deterministic and complete; random invalid mutations always fail with a
  * ValuesError naming the mutated key path.
  *
- * Seeded and reproducible: `FC_SEED=<n>` replays a run (a failure prints its seed and path);
- * `FC_RUNS=<n>` scales the number of runs (e.g. FC_RUNS=5000 for a long local run).
+ * Seeded and reproducible (fc-settings.ts): a fixed seed by default, `FC_SEED=random` explores,
+ * `FC_SEED=<n>` replays a run, `FC_RUNS=<n>` scales the number of runs.
  */
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
@@ -17,23 +17,10 @@ import { formatPath, ValuesError } from '../../lib/values/errors';
 import { parseValues } from '../../lib/values/parse';
 import { Values, ValuesInput, valuesSchema } from '../../lib/values/schema';
 import * as arb from './arbitraries';
+import { check } from './fc-settings';
 import { INVARIANTS } from './invariants';
 
 type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
-const SCALE = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) / 100 : 1;
-const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
-
-/** fc.assert with the run's seed; a failure says how to replay it. */
-function check<T>(property: fc.IAsyncProperty<T> | fc.IProperty<T>, numRuns: number): void {
-  try {
-    fc.assert(property as fc.IProperty<T>, { seed: SEED, numRuns: runs(numRuns), endOnFailure: false });
-  } catch (e) {
-    (e as Error).message = `Replay with FC_SEED=${SEED} (fast-check prints the path below).\n${(e as Error).message}`;
-    throw e;
-  }
-}
 
 function render(values: ValuesInput, layout: OutputLayout) {
   return renderRelease({ base: values as Record<string, unknown>, layout });

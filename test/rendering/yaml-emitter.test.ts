@@ -5,13 +5,45 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { PACKAGE_ROOT } from '../../lib/paths';
 import { toYamlDocument } from '../../lib/rendering/serialize';
 import { emitYamlDocument, YAML_OPTIONS } from '../../lib/rendering/yaml-emitter';
+import { check, runs } from '../properties/fc-settings';
 
-/** The emitter must write exactly what `yaml` writes with the renderer's options. */
+/** Whether a YAML text reads back as `value` (JSON data). */
+function readsBackAs(text: string, value: unknown): boolean {
+  const [doc] = parseAllDocuments(text, { version: '1.2' }) as unknown as { toJS(): unknown; errors: unknown[] }[];
+  return doc.errors.length === 0 && JSON.stringify(doc.toJS()) === JSON.stringify(value);
+}
+
+/**
+ * The emitter must write exactly what `yaml` writes with the renderer's options, except where
+ * `yaml`'s text would not read back as the value (whitespace-only block scalars such as "  \n",
+ * `yaml` 2.9): there it must differ and read back correctly.
+ */
 function expectSame(value: unknown): void {
   const expected = stringify(value, YAML_OPTIONS);
   const fast = emitYamlDocument(value);
-  if (fast !== undefined) expect(fast).toBe(expected);
-  expect(toYamlDocument(value)).toBe(expected);
+  if (fast === undefined) {
+    expect(toYamlDocument(value)).toBe(expected);
+    return;
+  }
+  if (isJsonData(value) && !readsBackAs(expected, value)) {
+    expect(fast).not.toBe(expected);
+    expect(readsBackAs(fast, value)).toBe(true);
+  } else {
+    expect(fast).toBe(expected);
+  }
+  expect(toYamlDocument(value)).toBe(fast);
+}
+
+/** Plain JSON data (what JSON.stringify keeps unchanged), for which read-back is comparable. */
+function isJsonData(value: unknown): boolean {
+  const json = JSON.stringify(value);
+  return json !== undefined && JSON.stringify(JSON.parse(json)) === json && !containsNonFinite(value);
+}
+
+function containsNonFinite(value: unknown): boolean {
+  if (typeof value === 'number') return !isFinite(value) || Object.is(value, -0);
+  if (value && typeof value === 'object') return Object.values(value).some(containsNonFinite);
+  return false;
 }
 
 /** Strings built from the characters YAML cares about: indicators, quotes, spaces, newlines, controls, look-alikes of other types. */
@@ -56,6 +88,23 @@ describe('YAML emitter: byte-identical to yaml.stringify', () => {
     }
   });
 
+  test("whitespace-only multi-line strings, which yaml 2.9 writes as blocks that lose their spaces, read back intact", () => {
+    const lossy = ['  \n', ' \n\n', '  \t\n', '\n  \n', ' \n \n', '  \t \n\n', '\n \n\t\n'];
+    for (const s of lossy) {
+      for (const value of [{ k: s }, [s], { k: [[s]] }, { nested: { list: [{ deeper: s }] } }]) {
+        expect(readsBackAs(stringify(value, YAML_OPTIONS), value)).toBe(false); // yaml's bug, still there
+        const text = emitYamlDocument(value)!;
+        expect(readsBackAs(text, value)).toBe(true);
+        expect(text).not.toContain('|'); // a quoted scalar, not a block
+        expect(text).toContain('"');
+      }
+    }
+  });
+
+  test('whitespace-only strings that yaml writes correctly stay byte-identical', () => {
+    for (const s of ['\t\n', '\t \n', '\n\t\n  \n', '\n\n']) expectSame({ k: s, l: [[s]] });
+  });
+
   test('collections: empty, nested, keys that need quoting, undefined members', () => {
     expectSame({});
     expectSame([]);
@@ -81,19 +130,19 @@ describe('YAML emitter: byte-identical to yaml.stringify', () => {
 
   test('random JSON values', () => {
     let emitted = 0;
-    fc.assert(
+    check(
       fc.property(jsonValue, (v) => {
         const doc = typeof v === 'object' && v !== null ? v : { v };
         if (emitYamlDocument(doc) !== undefined) emitted++;
         expectSame(doc);
       }),
-      { numRuns: 1500 },
+      1500,
     );
-    expect(emitted).toBeGreaterThan(1450); // long keys aside, random JSON takes the emitter's path
+    expect(emitted).toBeGreaterThan(runs(1500) * 0.96); // long keys aside, random JSON takes the emitter's path
   });
 
   test('random JSON values round-trip through the YAML parser', () => {
-    fc.assert(
+    check(
       fc.property(fc.dictionary(anyString, jsonValue, { maxKeys: 4 }), (v) => {
         const text = emitYamlDocument(v);
         if (text === undefined) return;
@@ -101,7 +150,7 @@ describe('YAML emitter: byte-identical to yaml.stringify', () => {
         expect(doc.errors).toEqual([]);
         expect(doc.toJS()).toEqual(v);
       }),
-      { numRuns: 300 },
+      300,
     );
   });
 
