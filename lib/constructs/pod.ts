@@ -6,15 +6,35 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpVo
 /** Pod-level values every workload shares (`podValuesShape()` after defaults). */
 export type PodValues = z.output<z.ZodObject<ReturnType<typeof podValuesShape>>>;
 
-/** Container resources in the L1 shape, exactly as given (no hidden defaults). */
-export function resourceRequirements(resources: ResourcesValues): k8s.ResourceRequirements {
-  const list = (l: Record<string, string | undefined>) =>
-    Object.fromEntries(Object.entries(l).flatMap(([k, v]) => (v === undefined ? [] : [[k, k8s.Quantity.fromString(v)]])));
-  return { requests: list(resources.requests), limits: list(resources.limits) };
+type EnvVarValues = z.output<typeof envVar>;
+
+/**
+ * Container resources with each quantity made by `request` / `limit`, exactly as given (no hidden
+ * defaults). The quantity classes differ: `k8s.Quantity` in pods, the Provider CRD's own classes.
+ */
+export function resourceQuantities<R, L>(resources: ResourcesValues, request: (v: string) => R, limit: (v: string) => L): { requests: Record<string, R>; limits: Record<string, L> } {
+  const list = <T>(l: Record<string, string | undefined>, quantity: (v: string) => T): Record<string, T> =>
+    Object.fromEntries(Object.entries(l).flatMap(([k, v]) => (v === undefined ? [] : [[k, quantity(v)]])));
+  return { requests: list(resources.requests, request), limits: list(resources.limits, limit) };
 }
 
-/** Environment variables in the L1 shape (a `resourceFieldRef.divisor` must become a Quantity, or cdk8s drops it). */
-export function envVars(env: readonly z.output<typeof envVar>[]): k8s.EnvVar[] {
+/** Container resources in the L1 shape. */
+export function resourceRequirements(resources: ResourcesValues): k8s.ResourceRequirements {
+  return resourceQuantities(resources, k8s.Quantity.fromString, k8s.Quantity.fromString);
+}
+
+/** An environment variable whose `resourceFieldRef.divisor` is a quantity of type `D`. */
+export type EnvVarWithDivisor<D> = Omit<EnvVarValues, 'valueFrom'> & {
+  valueFrom?: Omit<NonNullable<EnvVarValues['valueFrom']>, 'resourceFieldRef'> & {
+    resourceFieldRef?: Omit<NonNullable<NonNullable<EnvVarValues['valueFrom']>['resourceFieldRef']>, 'divisor'> & { divisor?: D };
+  };
+};
+
+/**
+ * Environment variables with each `resourceFieldRef.divisor` made by `divisor` (a typed Quantity,
+ * or cdk8s drops it).
+ */
+export function envVarsWithDivisor<D>(env: readonly EnvVarValues[], divisor: (v: string) => D): EnvVarWithDivisor<D>[] {
   return env.map(({ valueFrom, ...rest }) => {
     if (!valueFrom) return rest;
     const { resourceFieldRef, ...source } = valueFrom;
@@ -23,11 +43,16 @@ export function envVars(env: readonly z.output<typeof envVar>[]): k8s.EnvVar[] {
       valueFrom: {
         ...source,
         ...(resourceFieldRef
-          ? { resourceFieldRef: { ...resourceFieldRef, divisor: resourceFieldRef.divisor === undefined ? undefined : k8s.Quantity.fromString(resourceFieldRef.divisor) } }
+          ? { resourceFieldRef: { ...resourceFieldRef, divisor: resourceFieldRef.divisor === undefined ? undefined : divisor(resourceFieldRef.divisor) } }
           : {}),
       },
     };
   });
+}
+
+/** Environment variables in the L1 shape. */
+export function envVars(env: readonly EnvVarValues[]): k8s.EnvVar[] {
+  return envVarsWithDivisor(env, k8s.Quantity.fromString);
 }
 
 /** Scheduling fields of a pod spec; empty values are left out rather than rendered as `{}` or `[]`. */

@@ -4,22 +4,20 @@ import { Construct } from 'constructs';
 import {
   Provider,
   ProviderSpecRuntimeAffinity,
-  ProviderSpecRuntimeEnv,
   ProviderSpecRuntimeEnvValueFromResourceFieldRefDivisor as Divisor,
   ProviderSpecRuntimeImagePullPolicy,
   ProviderSpecRuntimeLogFormat,
   ProviderSpecRuntimeLogLevel,
   ProviderSpecRuntimeMode,
-  ProviderSpecRuntimeResources,
   ProviderSpecRuntimeResourcesLimits as Limit,
   ProviderSpecRuntimeResourcesRequests as Request,
   ProviderSpecType,
 } from '../../imports/infra.virtrigaud.io';
-import { imageReference, ResourcesValues } from '../values/common';
+import { imageReference } from '../values/common';
 import { ProviderType, ProviderValues } from '../values/provider-values';
 import { providerJobName, ReleaseContext, resourceName } from './context';
 import { JOB_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
-import { envVars, resourceRequirements, restrictedPodSpec } from './pod';
+import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec } from './pod';
 import { restrictedContainerSecurityContext } from './security';
 
 export const PROVIDER_CONTAINER = 'provider';
@@ -152,12 +150,12 @@ export class VirtRigaudProvider extends Construct {
             imagePullPolicy: p.image.pullPolicy as ProviderSpecRuntimeImagePullPolicy,
             ...(props.imagePullSecrets && props.imagePullSecrets.length > 0 ? { imagePullSecrets: props.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
             replicas: p.replicas,
-            resources: customResourceResources(p.resources),
+            resources: resourceQuantities(p.resources, Request.fromString, Limit.fromString),
             securityContext: restrictedContainerSecurityContext(),
             service: { port: p.grpcPort, tls: { enabled: p.tls.enabled, ...(tlsSecret ? { secretRef: { name: tlsSecret } } : {}) } },
             logLevel: p.logLevel as ProviderSpecRuntimeLogLevel,
             logFormat: p.logFormat as ProviderSpecRuntimeLogFormat,
-            ...(p.env.length > 0 ? { env: customResourceEnv(p) } : {}),
+            ...(p.env.length > 0 ? { env: envVarsWithDivisor(p.env, Divisor.fromString) } : {}),
             ...(Object.keys(p.nodeSelector).length > 0 ? { nodeSelector: p.nodeSelector } : {}),
             ...(p.tolerations.length > 0 ? { tolerations: p.tolerations } : {}),
             ...(Object.keys(p.affinity).length > 0 ? { affinity: p.affinity as ProviderSpecRuntimeAffinity } : {}),
@@ -247,24 +245,3 @@ function configHash(p: ProviderValues, image: string, tlsSecret: string | undefi
   return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
 }
 
-function customResourceResources(resources: ResourcesValues): ProviderSpecRuntimeResources {
-  const list = <T>(l: Record<string, string | undefined>, quantity: (v: string) => T): Record<string, T> =>
-    Object.fromEntries(Object.entries(l).flatMap(([k, v]) => (v === undefined ? [] : [[k, quantity(v)]])));
-  return { requests: list(resources.requests, Request.fromString), limits: list(resources.limits, Limit.fromString) };
-}
-
-function customResourceEnv(p: ProviderValues): ProviderSpecRuntimeEnv[] {
-  return p.env.map(({ valueFrom, ...rest }) => {
-    if (!valueFrom) return rest;
-    const { resourceFieldRef, ...source } = valueFrom;
-    return {
-      ...rest,
-      valueFrom: {
-        ...source,
-        ...(resourceFieldRef
-          ? { resourceFieldRef: { ...resourceFieldRef, divisor: resourceFieldRef.divisor === undefined ? undefined : Divisor.fromString(resourceFieldRef.divisor) } }
-          : {}),
-      },
-    };
-  });
-}

@@ -1,17 +1,12 @@
 /** Shared helpers of the provider and network-policy tests. */
 import { Testing } from 'cdk8s';
-import { ReleaseContext } from '../../lib/constructs/context';
 import { VirtRigaudProvider } from '../../lib/constructs/provider';
 import { assertManifestsValid, validateManifest } from '../../lib/rendering/schema-validation';
 import { ProviderInput, providersSchema, ProviderValues } from '../../lib/values/provider-values';
 
-export const ctx: ReleaseContext = {
-  releaseName: 'virtrigaud',
-  namespace: 'virtrigaud-system',
-  version: 'v0.3.11',
-  commonLabels: { team: 'platform' },
-  commonAnnotations: {},
-};
+import { ctx } from '../release-context';
+
+export { ctx };
 
 /** One realistic provider of each type. */
 export const SAMPLES = {

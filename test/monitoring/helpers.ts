@@ -5,13 +5,9 @@ import { JOB_LABEL, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, standardLabels } f
 import { Monitoring, MonitoringProps } from '../../lib/monitoring/monitoring';
 import { MonitoringValues, MonitoringValuesInput, monitoringValuesSchema } from '../../lib/values/monitoring-values';
 
-export const ctx: ReleaseContext = {
-  releaseName: 'virtrigaud',
-  namespace: 'virtrigaud-system',
-  version: 'v0.3.11',
-  commonLabels: { team: 'platform' },
-  commonAnnotations: {},
-};
+import { ctx } from '../release-context';
+
+export { ctx };
 
 export type Manifest = {
   apiVersion: string;
