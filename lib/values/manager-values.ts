@@ -50,7 +50,7 @@ export const managerSchema = z
     podDisruptionBudget: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Render a PodDisruptionBudget when replicas > 1.'),
-        minAvailable: z.number().int().min(0).default(1).describe('`minAvailable` of the PodDisruptionBudget.'),
+        minAvailable: z.number().int().min(0).default(1).describe('`minAvailable` of the PodDisruptionBudget; less than `replicas`, so that node drains can evict a pod.'),
       })
       .prefault({})
       .describe('Manager PodDisruptionBudget.'),
@@ -58,6 +58,14 @@ export const managerSchema = z
     ...podValuesShape(),
   })
   .superRefine((manager, ctx) => {
+    const pdb = manager.podDisruptionBudget;
+    if (pdb.enabled && manager.replicas > 1 && pdb.minAvailable >= manager.replicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['podDisruptionBudget', 'minAvailable'],
+        message: `must be less than manager.replicas (${manager.replicas}), got ${pdb.minAvailable}: no pod could ever be evicted and node drains would hang`,
+      });
+    }
     if (manager.metrics.port === manager.healthPort) {
       // Reported at both keys: whichever the user set gets its file and line.
       ctx.addIssue({ code: 'custom', path: ['metrics', 'port'], message: `must differ from manager.healthPort (${manager.healthPort}): the two endpoints cannot share a port` });

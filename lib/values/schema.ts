@@ -4,21 +4,27 @@ import { MANAGED_MANAGER_FLAGS, managerSchema } from './manager-values';
 import { monitoringValuesSchema } from './monitoring-values';
 import { providersSchema } from './provider-values';
 
+/** A namespace selector that must name something: `{}` would admit every namespace. */
+const namespaceSelector = (what: string) =>
+  labelSelector.refine((s) => Object.keys(s.matchLabels ?? {}).length + (s.matchExpressions?.length ?? 0) > 0, {
+    error: `an empty selector admits every namespace: name the ${what} namespace (matchLabels: {kubernetes.io/metadata.name: <namespace>}), or, to admit every namespace on purpose, say so with matchExpressions: [{key: kubernetes.io/metadata.name, operator: Exists}]`,
+  });
+
 export const networkPoliciesSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Render NetworkPolicies that allow exactly the traffic VirtRigaud needs.'),
     monitoring: z
       .strictObject({
-        namespaceSelector: labelSelector
+        namespaceSelector: namespaceSelector('monitoring')
           .default({ matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } })
-          .describe('Namespaces from which metrics may be scraped.'),
+          .describe('Namespaces from which metrics may be scraped (never empty: `{}` would admit every namespace).'),
         podSelector: labelSelector.default({}).describe('Pods in those namespaces that may scrape (empty: all).'),
       })
       .prefault({})
       .describe('Who may scrape metrics and probe health.'),
     dns: z
       .strictObject({
-        namespaceSelector: labelSelector.default({ matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }).describe('Namespace of the cluster DNS.'),
+        namespaceSelector: namespaceSelector('DNS').default({ matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }).describe('Namespace of the cluster DNS.'),
         podSelector: labelSelector.default({ matchLabels: { 'k8s-app': 'kube-dns' } }).describe('Cluster DNS pods.'),
         port: port.default(53).describe('DNS port (UDP and TCP).'),
       })

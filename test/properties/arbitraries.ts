@@ -412,6 +412,10 @@ function manager(): fc.Arbitrary<Input> {
       ...m,
       ...pod,
       leaderElection: { enabled: m.replicas > 1 ? true : leaderElection },
+      // minAvailable below replicas (the values reject a budget that blocks every eviction)
+      ...(m.podDisruptionBudget?.minAvailable !== undefined && m.replicas > 1
+        ? { podDisruptionBudget: { ...m.podDisruptionBudget, minAvailable: Math.min(m.podDisruptionBudget.minAvailable, m.replicas - 1) } }
+        : {}),
       metrics: { port: metricsPort, secure, ...(scraper ? { scraperServiceAccount: scraper } : {}) },
       healthPort,
     };
@@ -423,8 +427,8 @@ function manager(): fc.Arbitrary<Input> {
 const networkPolicies = rec(
   {
     enabled: fc.boolean(),
-    monitoring: rec({ namespaceSelector: labelSelector(), podSelector: labelSelector() }, { requiredKeys: [] }),
-    dns: rec({ namespaceSelector: labelSelector(), podSelector: labelSelector(), port: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: [] }),
+    monitoring: rec({ namespaceSelector: labelSelector(false), podSelector: labelSelector() }, { requiredKeys: [] }),
+    dns: rec({ namespaceSelector: labelSelector(false), podSelector: labelSelector(), port: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: [] }),
     apiServer: rec({ cidrs: fc.array(cidr, { minLength: 1, maxLength: 3 }), ports: fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 3 }) }, { requiredKeys: [] }),
   },
   { requiredKeys: [] },
