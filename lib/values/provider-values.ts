@@ -201,6 +201,20 @@ export const providersSchema = z
       return entry;
     }, providerSchema),
   )
+  // Runs even when an entry has errors of its own, so that a duplicate is reported in the same run.
+  .superRefine(
+    (providers, ctx) => {
+      const seen = new Map<string, number>();
+      providers.forEach((provider: unknown, i) => {
+        const name = (provider as { name?: unknown } | null)?.name;
+        if (typeof name !== 'string') return;
+        const first = seen.get(name);
+        if (first === undefined) seen.set(name, i);
+        else ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate provider name ${JSON.stringify(name)} (also providers[${first}].name)` });
+      });
+    },
+    { when: (payload) => Array.isArray(payload.value) },
+  )
   .default([])
   .describe('Provider instances. Each renders a Deployment, Service and ServiceAccount `<release>-provider-<name>` (or a `Provider` object in `custom-resource` mode). Default: none.');
 

@@ -106,14 +106,7 @@ export const valuesSchema = z
         ctx.addIssue({ code: 'custom', path: ['manager', 'extraArgs', i], message: `${flag} is set by the toolkit; use the matching value (manager.metrics, manager.healthPort, manager.leaderElection, manager.logLevel, manager.logFormat) instead` });
       }
     });
-    const seen = new Map<string, number>();
     values.providers.forEach((provider, i) => {
-      const first = seen.get(provider.name);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `duplicate provider name ${JSON.stringify(provider.name)} (also providers[${first}].name)` });
-      } else {
-        seen.set(provider.name, i);
-      }
       const fullName = `${values.releaseName}-provider-${provider.name}`;
       if (fullName.length > 63 || !/^[a-z]/.test(fullName)) {
         ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `${JSON.stringify(provider.name)} makes the name ${JSON.stringify(fullName)} (${fullName.length} characters); Service names may have at most 63: shorten the provider name to at most ${63 - values.releaseName.length - 10} characters` });

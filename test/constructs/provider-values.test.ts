@@ -85,8 +85,14 @@ describe('bad provider values fail with their key path and a message that says w
     expect(found.map((i) => i.path)).toEqual([
       ['providers', 1, 'endpoint'],
       ['providers', 2, 'type'],
+      ['providers', 3, 'name'], // the duplicate, reported in the same run as the entries' own errors
     ]);
-    // Cross-field checks (the top-level superRefine) run once every entry is valid on its own.
     expect(providerIssues(SAMPLES.vsphere, SAMPLES.libvirt, duplicate).map((i) => i.path)).toEqual([['providers', 2, 'name']]);
+    // A duplicate that is itself invalid gets both messages.
+    const bad = { ...SAMPLES.vsphere, endpoint: 'ftp://vc' };
+    expect(providerIssues(SAMPLES.vsphere, bad).map((i) => [i.path.join('.'), i.message.slice(0, 20)])).toEqual([
+      ['providers.1.endpoint', 'a vsphere endpoint m'],
+      ['providers.1.name', 'duplicate provider n'],
+    ]);
   });
 });
