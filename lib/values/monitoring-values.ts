@@ -203,7 +203,7 @@ export const monitoringValuesSchema = z
           .string()
           .regex(/^https?:\/\/\S*\{alertname\}\S*$/, 'must be an http(s) URL containing {alertname}')
           .default('https://github.com/projectbeskar/virtrigaud-cdk8s/blob/main/docs/runbooks/{alertname}.md')
-          .describe('`runbook_url` of every alert; `{alertname}` is replaced by the alert name.'),
+          .describe('`runbook_url` of every alert; `{alertname}` is replaced by the alert name. The runbooks ship in this toolkit\'s `docs/runbooks/`; point the pattern at wherever your team publishes them (a fork, an internal wiki).'),
         recordingRules: z
           .strictObject({
             enabled: z.boolean().default(true).describe('Render the recording rules (group `virtrigaud.recording`); alerts then read the recorded series.'),

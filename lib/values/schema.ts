@@ -63,7 +63,7 @@ export const valuesSchema = z
       .refine((s) => s.length <= 30, { error: (iss) => `releaseName may have at most 30 characters (it prefixes every name); got ${JSON.stringify(iss.input)}` })
       .refine((s) => /^[a-z]/.test(s), { error: (iss) => `releaseName must start with a letter (it prefixes Service names, which are DNS-1035 labels); got ${JSON.stringify(iss.input)}` })
       .default('virtrigaud')
-      .describe('Release name: the `app.kubernetes.io/instance` label and the prefix of every resource name.'),
+      .describe('Release name: the `app.kubernetes.io/instance` label and the prefix of every resource name. Unique per cluster: cluster-scoped objects (ClusterRoles, their bindings) carry it too.'),
     namespace: dnsLabel('namespace').default('virtrigaud-system').describe('Namespace of the release.'),
     createNamespace: z.boolean().default(true).describe('Render the Namespace object.'),
     namespaceLabels: labelMap
