@@ -218,3 +218,58 @@ export function checkUnique(objects: readonly Obj[]): Finding[] {
   }
   return findings;
 }
+
+function selectorIsEmpty(selector: unknown): boolean {
+  const s = map(selector);
+  return Object.keys(map(s.matchLabels)).length === 0 && list(s.matchExpressions).length === 0;
+}
+
+/** NetworkPolicy rules that admit everything: no peers at all, or a peer with an empty namespace selector. */
+export function checkNetworkPolicies(objects: readonly Obj[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const o of objects.filter((x) => x.kind === 'NetworkPolicy')) {
+    for (const [direction, peersKey] of [['ingress', 'from'], ['egress', 'to']] as const) {
+      list(o.spec?.[direction]).forEach((rule, i) => {
+        const peers = list(rule[peersKey]);
+        if (peers.length === 0) {
+          findings.push({ check: 'network-policy', object: objectLabel(o), message: `${direction}[${i}] has no ${peersKey}: it admits every ${direction === 'ingress' ? 'source' : 'destination'}` });
+        }
+        peers.forEach((peer, j) => {
+          if (peer.namespaceSelector !== undefined && selectorIsEmpty(peer.namespaceSelector)) {
+            findings.push({ check: 'network-policy', object: objectLabel(o), message: `${direction}[${i}].${peersKey}[${j}].namespaceSelector is empty: it admits every namespace` });
+          }
+        });
+      });
+    }
+  }
+  return findings;
+}
+
+/** The number a PodDisruptionBudget field asks for out of `replicas` pods (a percentage rounds up, as Kubernetes does). */
+function budgetCount(value: unknown, replicas: number): number | undefined {
+  if (typeof value === 'number') return value;
+  const percent = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
+  return percent ? Math.ceil((Number(percent[1]) * replicas) / 100) : undefined;
+}
+
+/** A PodDisruptionBudget must let at least one pod of each workload it covers be evicted, or node drains hang. */
+export function checkDisruptionBudgets(objects: readonly Obj[]): Finding[] {
+  const findings: Finding[] = [];
+  const workloads = objects.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet' || x.kind === 'ReplicaSet');
+  for (const pdb of objects.filter((x) => x.kind === 'PodDisruptionBudget')) {
+    if (selectorIsEmpty(pdb.spec?.selector)) continue; // an empty selector covers no pods (policy/v1)
+    for (const w of workloads) {
+      if ((w.metadata?.namespace ?? '') !== (pdb.metadata?.namespace ?? '')) continue;
+      if (!selectorMatches(pdb.spec.selector, podTemplateOf(w)?.metadata?.labels)) continue;
+      const replicas = typeof w.spec?.replicas === 'number' ? w.spec.replicas : 1;
+      if (replicas === 0) continue;
+      const minAvailable = budgetCount(pdb.spec?.minAvailable, replicas);
+      const maxUnavailable = budgetCount(pdb.spec?.maxUnavailable, replicas);
+      if ((minAvailable !== undefined && minAvailable >= replicas) || maxUnavailable === 0) {
+        const field = minAvailable !== undefined ? `minAvailable ${JSON.stringify(pdb.spec.minAvailable)}` : `maxUnavailable ${JSON.stringify(pdb.spec.maxUnavailable)}`;
+        findings.push({ check: 'disruption-budget', object: objectLabel(pdb), message: `${field} with ${replicas} replicas of ${objectLabel(w)}: no pod can be evicted, node drains would hang` });
+      }
+    }
+  }
+  return findings;
+}

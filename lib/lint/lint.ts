@@ -1,6 +1,8 @@
 import { readYamlFolder } from '../rendering/diff';
 import { parseAllDocuments } from 'yaml';
 import {
+  checkDisruptionBudgets,
+  checkNetworkPolicies,
   checkNoSecrets,
   checkPodSecurity,
   checkRbac,
@@ -67,6 +69,8 @@ const CHECKS: readonly [string, (objects: readonly Obj[]) => Finding[]][] = [
   ['pod-security', checkPodSecurity],
   ['rbac-wildcard', checkRbac],
   ['no-secrets', checkNoSecrets],
+  ['network-policy', checkNetworkPolicies],
+  ['disruption-budget', checkDisruptionBudgets],
   ['promql', checkPromQL],
 ];
 

@@ -207,6 +207,29 @@ describe('output edited by hand', () => {
       [/^schema: ClusterRole\/virtrigaud-manager: rules\[0\]\.verbs/, /^schema: ClusterRole\/virtrigaud-manager: rules\[1\]/],
     ],
     [
+      'a PodDisruptionBudget that blocks every eviction',
+      editObject('poddisruptionbudget-virtrigaud-manager.yaml', (o) => (o.spec.minAvailable = 2)),
+      [/^disruption-budget: PodDisruptionBudget\/virtrigaud-system\/virtrigaud-manager: minAvailable 2 with 2 replicas of Deployment\/virtrigaud-system\/virtrigaud-manager: no pod can be evicted/],
+    ],
+    [
+      'a PodDisruptionBudget with maxUnavailable 0%',
+      editObject('poddisruptionbudget-virtrigaud-manager.yaml', (o) => {
+        delete o.spec.minAvailable;
+        o.spec.maxUnavailable = '0%';
+      }),
+      [/^disruption-budget: PodDisruptionBudget\/virtrigaud-system\/virtrigaud-manager: maxUnavailable "0%" with 2 replicas/],
+    ],
+    [
+      'a NetworkPolicy peer with an empty namespace selector',
+      editObject('networkpolicy-virtrigaud-manager.yaml', (o) => (o.spec.ingress[0].from[0].namespaceSelector = {})),
+      [/^network-policy: NetworkPolicy\/virtrigaud-system\/virtrigaud-manager: ingress\[0\]\.from\[0\]\.namespaceSelector is empty: it admits every namespace$/],
+    ],
+    [
+      'a NetworkPolicy rule without peers',
+      editObject('networkpolicy-virtrigaud-manager.yaml', (o) => delete o.spec.egress[0].to),
+      [/^network-policy: NetworkPolicy\/virtrigaud-system\/virtrigaud-manager: egress\[0\] has no to: it admits every destination$/],
+    ],
+    [
       'a document that is not a Kubernetes object',
       addFile('notes.yaml', '- just\n- a list\n'),
       [/^yaml: notes\.yaml: a document is not a Kubernetes object$/],
