@@ -1,6 +1,7 @@
 import { parseArgs } from 'util';
 import type { OutputFile } from '../rendering/layout';
 import type { RenderOptions } from '../rendering/render';
+import { editDistance, suggestKey } from '../values/suggest';
 
 const USAGE = `Usage: virtrigaud [command] [options]
 
@@ -41,6 +42,20 @@ class UsageError extends Error {
 const COMMANDS = ['synth', 'diff', 'lint'] as const;
 type Command = (typeof COMMANDS)[number];
 
+const OPTION_NAMES = ['--values', '--set', '--set-string', '--output', '--layout', '--all-environments', '--environments', '--help'];
+
+/** util.parseArgs' message, shortened, with a "did you mean" for a misspelt option. */
+function optionError(message: string): string {
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (!unknown) return message;
+  const option = unknown[1];
+  // A near miss (--set-strings), else a prefix either way (--out, --values-file), else the nearest name.
+  const near = OPTION_NAMES.find((name) => editDistance(option, name) <= 1);
+  const prefixed = OPTION_NAMES.filter((name) => option.length > 3 && (name.startsWith(option) || option.startsWith(`${name}-`)));
+  const suggestion = !option.startsWith('--') ? undefined : near ?? (prefixed.length === 1 ? prefixed[0] : suggestKey(option, OPTION_NAMES));
+  return `unknown option ${unknown[1]}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`;
+}
+
 function parse(argv: readonly string[]) {
   let parsed;
   try {
@@ -60,7 +75,7 @@ function parse(argv: readonly string[]) {
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(optionError((e as Error).message));
   }
   const { values: opts, positionals } = parsed;
   const command = (positionals[0] ?? 'synth') as Command;
@@ -135,7 +150,7 @@ export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number 
   } catch (e) {
     const err = e as Error;
     if (err.name === 'UsageError') {
-      io.stderr(`error: ${err.message}\n\n${USAGE}\n`);
+      io.stderr(`error: ${err.message}\nRun with --help for the commands and options.\n`);
     } else if (KNOWN_ERRORS.has(err.name)) {
       io.stderr(`error: ${err.message.split('\n').join('\nerror: ')}\n`);
     } else {

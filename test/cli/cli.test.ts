@@ -86,7 +86,10 @@ describe('bad input: one clear message, exit 2, output untouched', () => {
     ['malformed --set', () => ['--set', 'manager.replicas'], /malformed --set "manager\.replicas"/],
     ['missing file', () => ['-f', join(root, 'missing.yaml')], /missing\.yaml.*no such file|no such file.*missing\.yaml/],
     ['unparsable file', () => ['-f', file('broken.yaml', 'manager: [\n')], /invalid YAML.*broken\.yaml:\d+/],
-    ['unknown option', () => ['--bogus'], /Unknown option '--bogus'/],
+    ['unknown option', () => ['--bogus'], /^error: unknown option --bogus\nRun with --help/],
+    ['misspelt option', () => ['--set-strings', 'a=b'], /^error: unknown option --set-strings \(did you mean --set-string\?\)\n/],
+    ['shortened option', () => ['--out', 'x'], /^error: unknown option --out \(did you mean --output\?\)\n/],
+    ['option with a suffix', () => ['--values-file', 'x'], /^error: unknown option --values-file \(did you mean --values\?\)\n/],
     ['bad layout', () => ['--layout', 'tree'], /--layout must be single or per-resource/],
   ];
   test.each(cases)('%s', (_name, args, message) => {
