@@ -1,7 +1,7 @@
 import { parseArgs } from 'util';
 import type { OutputFile } from '../rendering/layout';
 import type { RenderOptions } from '../rendering/render';
-import { editDistance, suggestKey } from '../values/suggest';
+import { editDistance, suggestKey } from '../suggest';
 
 const USAGE = `Usage: virtrigaud [command] [options]
 

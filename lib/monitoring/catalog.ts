@@ -6,6 +6,7 @@
  * Alert, recording-rule and dashboard expressions are built from this data through the typed
  * PromQL builder (`promql.ts`), which rejects unknown metrics and labels at build time.
  */
+import { editDistance } from '../suggest';
 
 /** Components that serve `/metrics`. */
 export type ServingComponent = 'manager' | 'provider';
@@ -230,18 +231,4 @@ export function suggest(name: string, known: readonly string[]): string {
   const scored = known.map((k) => ({ k, d: editDistance(name, k) })).sort((a, b) => a.d - b.d || a.k.localeCompare(b.k));
   const close = scored.filter((s) => s.d <= Math.max(3, Math.floor(name.length / 3))).slice(0, 3);
   return close.length > 0 ? `; did you mean ${close.map((s) => s.k).join(', ')}?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { formatPath, ValueSource, ValuesError, ValuesProblem } from './errors';
 import { Values, valuesSchema } from './schema';
-import { suggestKey } from './suggest';
+import { suggestKey } from '../suggest';
 
 export { suggestKey };
 

@@ -1,4 +1,4 @@
-/** "Did you mean" hints for misspelt keys and options (no dependencies: the CLI loads it before anything else). */
+/** Edit distance and "did you mean" hints for misspelt keys, options and metric names (no dependencies: the CLI loads it first). */
 
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
