@@ -46,8 +46,10 @@ const OPTION_NAMES = ['--values', '--set', '--set-string', '--output', '--layout
 
 /** util.parseArgs' message, shortened, with a "did you mean" for a misspelt option. */
 function optionError(message: string): string {
+  const ambiguous = /^Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) return `the value after ${ambiguous[1]} starts with "-"; if it is meant as the value, write ${ambiguous[1]}=<value>`;
   const unknown = /^Unknown option '([^']*)'/.exec(message);
-  if (!unknown) return message;
+  if (!unknown) return message.split('\n')[0];
   const option = unknown[1];
   // A near miss (--set-strings), else a prefix either way (--out, --values-file), else the nearest name.
   const near = OPTION_NAMES.find((name) => editDistance(option, name) <= 1);

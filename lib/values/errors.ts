@@ -32,7 +32,7 @@ export function formatSource(source: ValueSource | undefined): string {
 /** Bad values: every problem names its key path, and its file and line when it came from a file. */
 export class ValuesError extends Error {
   constructor(public readonly problems: readonly ValuesProblem[]) {
-    super(problems.map((p) => `${p.path === '' ? '(root)' : clip(p.path)}: ${clip(p.message)}${formatSource(p.source)}`).join('\n'));
+    super(problems.map((p) => `${p.path === '' ? '' : `${clip(p.path)}: `}${clip(p.message)}${formatSource(p.source)}`).join('\n'));
     this.name = 'ValuesError';
   }
 }

@@ -77,7 +77,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], sources?
       problems.push({ path: formatPath(issue.path), message: issue.message, source: sourceOf(sources, issue.path) });
     }
   }
-  return problems;
+  // An issue of the values as a whole (e.g. a file whose top level is a list) is named as the root.
+  return problems.map((p) => (p.path === '' ? { ...p, path: '(root)' } : p));
 }
 
 function describeInput(input: unknown): string | undefined {
