@@ -70,7 +70,7 @@ describe('any input renders or is refused cleanly', () => {
           writeFileSync(file, text);
           expectRenderedOrRefused(run(['synth', '--output', '-', '-f', file]));
         }),
-        300,
+        200,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
