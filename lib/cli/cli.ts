@@ -42,7 +42,17 @@ class UsageError extends Error {
 const COMMANDS = ['synth', 'diff', 'lint'] as const;
 type Command = (typeof COMMANDS)[number];
 
-const OPTION_NAMES = ['--values', '--set', '--set-string', '--output', '--layout', '--all-environments', '--environments', '--help'];
+const OPTIONS = {
+  values: { type: 'string', short: 'f', multiple: true },
+  set: { type: 'string', multiple: true },
+  'set-string': { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+  layout: { type: 'string' },
+  'all-environments': { type: 'boolean' },
+  environments: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+const OPTION_NAMES = Object.keys(OPTIONS).map((name) => `--${name}`);
 
 /** util.parseArgs' message, shortened, with a "did you mean" for a misspelt option. */
 function optionError(message: string): string {
@@ -65,16 +75,7 @@ function parse(argv: readonly string[]) {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        values: { type: 'string', short: 'f', multiple: true },
-        set: { type: 'string', multiple: true },
-        'set-string': { type: 'string', multiple: true },
-        output: { type: 'string', short: 'o' },
-        layout: { type: 'string' },
-        'all-environments': { type: 'boolean' },
-        environments: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: OPTIONS,
     });
   } catch (e) {
     throw new UsageError(optionError((e as Error).message));
