@@ -63,13 +63,19 @@ function serviceSelects(service: Obj, labels: Record<string, string> | undefined
   return selectorMatches({ matchLabels: selector }, labels);
 }
 
+/** A LabelSelector without requirements (or none at all): it selects everything, or nothing. */
+function selectorIsEmpty(selector: unknown): boolean {
+  const s = map(selector);
+  return Object.keys(map(s.matchLabels)).length === 0 && list(s.matchExpressions).length === 0;
+}
+
 /** Deployment-like selectors must select their own pod template. */
 export function checkWorkloadSelectors(objects: readonly Obj[]): Finding[] {
   const findings: Finding[] = [];
   for (const o of objects) {
     if (!WORKLOAD_KINDS.has(o.kind) || o.kind === 'Job') continue;
     const selector = o.spec?.selector;
-    if (!selector || (Object.keys(map(selector.matchLabels)).length === 0 && list(selector.matchExpressions).length === 0)) {
+    if (selectorIsEmpty(selector)) {
       findings.push({ check: 'workload-selector', object: objectLabel(o), message: 'has an empty selector' });
     } else if (!selectorMatches(selector, o.spec?.template?.metadata?.labels)) {
       findings.push({ check: 'workload-selector', object: objectLabel(o), message: 'selector does not match its pod template labels' });
@@ -219,10 +225,6 @@ export function checkUnique(objects: readonly Obj[]): Finding[] {
   return findings;
 }
 
-function selectorIsEmpty(selector: unknown): boolean {
-  const s = map(selector);
-  return Object.keys(map(s.matchLabels)).length === 0 && list(s.matchExpressions).length === 0;
-}
 
 /** NetworkPolicy rules that admit everything: no peers at all, or a peer with an empty namespace selector. */
 export function checkNetworkPolicies(objects: readonly Obj[]): Finding[] {
