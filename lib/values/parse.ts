@@ -3,8 +3,6 @@ import { formatPath, ValueSource, ValuesError, ValuesProblem } from './errors';
 import { Values, valuesSchema } from './schema';
 import { suggestKey } from '../suggest';
 
-export { suggestKey };
-
 /** Where each key path (formatted with {@link formatPath}) was last set. */
 export type SourceMap = ReadonlyMap<string, ValueSource>;
 

@@ -25,19 +25,14 @@ function expectSame(value: unknown): void {
     expect(toYamlDocument(value)).toBe(expected);
     return;
   }
-  if (isJsonData(value) && !readsBackAs(expected, value)) {
+  // NaN, ±Infinity and -0 cannot be compared through JSON; the emitter writes them exactly as yaml does.
+  if (!containsNonFinite(value) && !readsBackAs(expected, value)) {
     expect(fast).not.toBe(expected);
     expect(readsBackAs(fast, value)).toBe(true);
   } else {
     expect(fast).toBe(expected);
   }
   expect(toYamlDocument(value)).toBe(fast);
-}
-
-/** Plain JSON data (what JSON.stringify keeps unchanged), for which read-back is comparable. */
-function isJsonData(value: unknown): boolean {
-  const json = JSON.stringify(value);
-  return json !== undefined && JSON.stringify(JSON.parse(json)) === json && !containsNonFinite(value);
 }
 
 function containsNonFinite(value: unknown): boolean {
