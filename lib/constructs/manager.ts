@@ -5,7 +5,7 @@ import { ManagerValues } from '../values/manager-values';
 import { managerJobName, ReleaseContext, resourceName } from './context';
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
 import { ManagerRbac } from './manager-rbac';
-import { envVars, resourceRequirements, restrictedPodSpec } from './pod';
+import { envVars, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 
 export const MANAGER_CONTAINER = 'manager';
 export const MANAGER_REPOSITORY = 'projectbeskar/virtrigaud/manager';
@@ -75,7 +75,7 @@ export class VirtRigaudManager extends Construct {
         replicas: values.replicas,
         revisionHistoryLimit: 10,
         selector: { matchLabels: { ...this.podSelector } },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        strategy: SURGE_ROLLING_UPDATE,
         template: {
           metadata: {
             labels: { ...standardLabels(ctx, 'manager'), ...values.podLabels },

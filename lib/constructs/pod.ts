@@ -55,6 +55,12 @@ export function envVars(env: readonly EnvVarValues[]): k8s.EnvVar[] {
   return envVarsWithDivisor(env, k8s.Quantity.fromString);
 }
 
+/** Rollouts start one new pod before stopping an old one: never fewer ready pods than replicas. */
+export const SURGE_ROLLING_UPDATE: k8s.DeploymentStrategy = {
+  type: 'RollingUpdate',
+  rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) },
+};
+
 /** Scheduling fields of a pod spec; empty values are left out rather than rendered as `{}` or `[]`. */
 export function schedulingSpec(pod: PodValues): Partial<k8s.PodSpec> {
   return {

@@ -17,7 +17,7 @@ import { imageReference } from '../values/common';
 import { ProviderType, ProviderValues } from '../values/provider-values';
 import { providerJobName, ReleaseContext, resourceName } from './context';
 import { JOB_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
-import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec } from './pod';
+import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 import { restrictedContainerSecurityContext } from './security';
 
 export const PROVIDER_CONTAINER = 'provider';
@@ -200,7 +200,7 @@ export class VirtRigaudProvider extends Construct {
         replicas: p.replicas,
         revisionHistoryLimit: 10,
         selector: { matchLabels: { ...this.podSelector } },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        strategy: SURGE_ROLLING_UPDATE,
         template: {
           metadata: {
             labels: { ...labels, ...p.podLabels },

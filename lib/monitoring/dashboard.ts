@@ -85,6 +85,11 @@ const UP_MAPPINGS: d.ValueMapping[] = [
   { type: d.MappingType.ValueToText, options: { '0': { text: 'DOWN', color: 'red', index: 0 }, '1': { text: 'UP', color: 'green', index: 1 } } },
 ];
 
+const UP_STEPS = [
+  { value: null, color: 'red' },
+  { value: 1, color: 'green' },
+] as const;
+
 function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
   const ops = (m: Matchers<string> = {}) => rate(q.metric('virtrigaud_vm_operations_total', m), W);
   const p95 = (by: string[], bucket: Vector) => histogramQuantile(0.95, sumBy([...by, 'le'], rate(bucket, W)));
@@ -116,10 +121,7 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
           unit: 'none',
           width: 8,
           mappings: UP_MAPPINGS,
-          steps: [
-            { value: null, color: 'red' },
-            { value: 1, color: 'green' },
-          ],
+          steps: UP_STEPS,
           queries: [{ expr: q.up({ job: providerJobName(ctx), namespace: ctx.namespace }), legend: '{{service}} {{instance}}' }],
         },
         {
@@ -129,10 +131,7 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
           unit: 'none',
           width: 5,
           mappings: UP_MAPPINGS,
-          steps: [
-            { value: null, color: 'red' },
-            { value: 1, color: 'green' },
-          ],
+          steps: UP_STEPS,
           queries: [{ expr: q.up({ job: managerJobName(ctx), namespace: ctx.namespace }), legend: '{{pod}}' }],
         },
         {

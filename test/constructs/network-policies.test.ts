@@ -9,6 +9,18 @@ import { ctx, expectValid, find, Manifest, parseProviders, SAMPLES, selects } fr
 
 const MONITORING = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
 const DNS = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } };
+
+/** What the manager needs whatever the providers. */
+const MANAGER_FLOWS = [
+  // Prometheus scrapes the manager's metrics and may probe its health endpoint.
+  'virtrigaud-manager ingress monitoring TCP/8080',
+  'virtrigaud-manager ingress monitoring TCP/8081',
+  // The manager talks to the API server (ClusterIP 443, endpoints 6443) and resolves names.
+  'virtrigaud-manager egress cidr:0.0.0.0/0 TCP/443',
+  'virtrigaud-manager egress cidr:0.0.0.0/0 TCP/6443',
+  'virtrigaud-manager egress dns UDP/53',
+  'virtrigaud-manager egress dns TCP/53',
+];
 const MANAGER_PODS = { 'app.kubernetes.io/name': 'virtrigaud', 'app.kubernetes.io/instance': 'virtrigaud', 'app.kubernetes.io/component': 'manager' };
 const providerPods = (name: string) => ({ 'app.kubernetes.io/name': 'virtrigaud', 'app.kubernetes.io/instance': 'virtrigaud', 'app.kubernetes.io/component': 'provider', 'virtrigaud.io/provider': name });
 /** Labels the v0.3.11 manager puts on the pods it creates for a Provider object (upstream provider_controller.go). */
@@ -141,14 +153,7 @@ describe('network policies: one per workload, allowing exactly the traffic VirtR
 
   test('every flow the system needs is allowed, and nothing else', () => {
     const needed = [
-      // Prometheus scrapes the manager's metrics and may probe its health endpoint.
-      'virtrigaud-manager ingress monitoring TCP/8080',
-      'virtrigaud-manager ingress monitoring TCP/8081',
-      // The manager talks to the API server (ClusterIP 443, endpoints 6443) and resolves names.
-      'virtrigaud-manager egress cidr:0.0.0.0/0 TCP/443',
-      'virtrigaud-manager egress cidr:0.0.0.0/0 TCP/6443',
-      'virtrigaud-manager egress dns UDP/53',
-      'virtrigaud-manager egress dns TCP/53',
+      ...MANAGER_FLOWS,
       // The manager calls every provider over gRPC.
       'virtrigaud-manager egress pods:virtrigaud-provider-vc-prod TCP/9443',
       'virtrigaud-manager egress pods:virtrigaud-provider-kvm-lab TCP/9443',
@@ -185,16 +190,7 @@ describe('network policy options', () => {
   test('without providers only the manager policy is rendered, with no gRPC egress', () => {
     const release = render([]);
     expect(release.policies.map((p) => p.metadata.name)).toEqual(['virtrigaud-manager']);
-    expect(allowedFlows(release)).toEqual(
-      [
-        'virtrigaud-manager ingress monitoring TCP/8080',
-        'virtrigaud-manager ingress monitoring TCP/8081',
-        'virtrigaud-manager egress cidr:0.0.0.0/0 TCP/443',
-        'virtrigaud-manager egress cidr:0.0.0.0/0 TCP/6443',
-        'virtrigaud-manager egress dns UDP/53',
-        'virtrigaud-manager egress dns TCP/53',
-      ].sort(),
-    );
+    expect(allowedFlows(release)).toEqual([...MANAGER_FLOWS].sort());
   });
 
   test('disabled: no NetworkPolicy at all', () => {
