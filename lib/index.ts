@@ -9,6 +9,7 @@ export * from './constructs/provider';
 export * from './constructs/virtrigaud';
 export * from './monitoring';
 export * from './values/schema';
+export * from './errors';
 export * from './values/errors';
 export { parseValues } from './values/parse';
 export { loadValues, mergeValues } from './values/load';

@@ -1,6 +1,8 @@
 import { parseArgs } from 'util';
-import type { OutputFile } from '../rendering/layout';
-import type { RenderOptions } from '../rendering/render';
+import { join } from 'path';
+import { ToolkitError, UsageError } from '../errors';
+import type { OutputLayout } from '../rendering/layout';
+import type { RenderOptions, RenderResult } from '../rendering/render';
 import { editDistance, suggestKey } from '../suggest';
 
 const USAGE = `Usage: virtrigaud [command] [options]
@@ -14,9 +16,15 @@ Options:
   -f, --values <file>          Values file; repeat for several, later files win
       --set <k=v[,k=v]>        Set values like Helm (maps merge, lists replace, null removes a key)
       --set-string <k=v>       Like --set, values stay strings
-  -o, --output <folder|->      Output folder (default dist), or - for stdout (synth only)
+  -o, --output <folder|->      Output folder (default dist), or - for one YAML stream on stdout (synth only).
+                               A render replaces only what an earlier render wrote there (listed in
+                               its .virtrigaud-render file) and refuses a folder holding anything else
       --layout <layout>        single (one file per release, default) or per-resource
-                               (one file per object and a kustomization.yaml)
+                               (one file per object and a kustomization.yaml); diff: default is the
+                               layout of the folder it compares with
+      --skip-crds              Leave out the CustomResourceDefinitions (like helm --skip-crds)
+      --crds-only              Only the CustomResourceDefinitions: on an empty cluster, apply
+                               synth -o - --crds-only, then synth -o - --skip-crds
       --all-environments       Render every <dir>/<env>/values.yaml over <dir>/values.yaml into <output>/<env>/
       --environments <dir>     Environments folder (default environments)
   -h, --help                   Show this help
@@ -32,13 +40,6 @@ export interface CliIo {
 
 const PROCESS_IO: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 const COMMANDS = ['synth', 'diff', 'lint'] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -48,6 +49,8 @@ const OPTIONS = {
   'set-string': { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
   layout: { type: 'string' },
+  'skip-crds': { type: 'boolean' },
+  'crds-only': { type: 'boolean' },
   'all-environments': { type: 'boolean' },
   environments: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -83,20 +86,48 @@ function parse(argv: readonly string[]) {
   const { values: opts, positionals } = parsed;
   const command = (positionals[0] ?? 'synth') as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(positionals[0])}`);
-  const layout = opts.layout ?? 'single';
-  if (layout !== 'single' && layout !== 'per-resource') throw new UsageError(`--layout must be single or per-resource; got ${JSON.stringify(layout)}`);
+  const layout = opts.layout;
+  if (layout !== undefined && layout !== 'single' && layout !== 'per-resource') throw new UsageError(`--layout must be single or per-resource; got ${JSON.stringify(layout)}`);
   const maxPositionals = command === 'lint' ? 2 : 1;
   if (positionals.length > maxPositionals) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[maxPositionals])}`);
-  const render: RenderOptions = { valuesFiles: opts.values, set: opts.set, setString: opts['set-string'], layout };
-  return {
+  if (opts['skip-crds'] && opts['crds-only']) throw new UsageError('--skip-crds and --crds-only exclude each other');
+  const crds = opts['skip-crds'] ? 'skip' : opts['crds-only'] ? 'only' : 'include';
+  const render: RenderOptions = { valuesFiles: opts.values, set: opts.set, setString: opts['set-string'], layout: layout ?? 'single', crds };
+  const args = {
     command,
     help: opts.help ?? false,
     render,
+    /** --layout as given (diff reads the compared folder's layout otherwise). */
+    layout: layout as OutputLayout | undefined,
     output: opts.output ?? 'dist',
     allEnvironments: opts['all-environments'] ?? false,
     environmentsDir: opts.environments ?? 'environments',
     lintFolder: positionals[1],
   };
+  if (args.output === '-' && !args.help) assertStdoutMode(args);
+  return args;
+}
+
+/** Refuse `-o -` where stdout cannot hold something kubectl can apply, saying what to use instead. */
+function assertStdoutMode(args: { command: Command; layout?: OutputLayout; allEnvironments: boolean }): void {
+  if (args.command === 'diff') {
+    throw new UsageError('diff compares with a rendered folder: give it with --output <folder> (--output - is for synth, which prints the YAML)');
+  }
+  if (args.command !== 'synth') return;
+  if (args.layout === 'per-resource') {
+    throw new UsageError('--layout per-resource writes one file per object and a kustomization.yaml, so it needs an output folder (--output <folder>); --output - prints one YAML stream that kubectl apply -f - reads (the default layout)');
+  }
+  if (args.allEnvironments) {
+    throw new UsageError('--all-environments writes one folder per environment, so it needs an output folder (--output <folder>); to print one environment: -f <dir>/values.yaml -f <dir>/<env>/values.yaml --output -');
+  }
+}
+
+/** The files a render reads: an output folder must not be, contain or lie inside any of them. */
+function inputsOf(args: ReturnType<typeof parse>): { path: string; what: string }[] {
+  return [
+    ...(args.render.valuesFiles ?? []).map((path) => ({ path, what: 'the values file' })),
+    ...(args.allEnvironments ? [{ path: args.environmentsDir, what: 'the environments folder' }] : []),
+  ];
 }
 
 function main(argv: readonly string[], io: CliIo): number {
@@ -113,51 +144,64 @@ function main(argv: readonly string[], io: CliIo): number {
     io.stdout(formatLintReport(report));
     return report.findings.length > 0 ? 1 : 0;
   }
-  const { renderRelease } = require('../rendering/render') as typeof import('../rendering/render');
+  const { renderRelease, releaseFiles } = require('../rendering/render') as typeof import('../rendering/render');
   const { renderEnvironments } = require('../rendering/environments') as typeof import('../rendering/environments');
+  const output = require('../rendering/output') as typeof import('../rendering/output');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  let files: readonly OutputFile[];
+  // Before anything is rendered or written: the output folder is none of the inputs.
+  if (args.output !== '-') output.assertNoInputOverlap(args.output, inputsOf(args));
+
+  let units: { dir: string; result: RenderResult }[];
   let summary: string;
   if (args.allEnvironments) {
     const rendered = renderEnvironments(args.environmentsDir, args.render);
-    files = rendered.files;
+    units = rendered.environments.map((e) => ({ dir: e.name, result: e.result }));
     summary = rendered.environments.map((e) => `${e.name} (${e.result.manifests.length} objects)`).join(', ');
   } else {
-    const rendered = renderRelease(args.render);
-    files = rendered.files;
-    summary = `${rendered.manifests.length} objects`;
+    const result = renderRelease(args.render);
+    units = [{ dir: '', result }];
+    summary = `${result.manifests.length} objects`;
   }
 
   if (args.command === 'diff') {
-    const { diffFolder, formatDiff, hasChanges } = require('../rendering/diff') as typeof import('../rendering/diff'); // eslint-disable-line @typescript-eslint/no-require-imports
-    const diff = diffFolder(args.output, files);
+    const { detectLayout, diffFolder, formatDiff, hasChanges } = require('../rendering/diff') as typeof import('../rendering/diff'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const { statSync } = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
+    if (statSync(args.output, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw new UsageError(`diff compares with a rendered folder; ${args.output} is not a folder`);
+    }
+    // What synth would refuse, diff refuses too: it predicts what synth does.
+    output.assertReplaceable(output.outputTarget(args.output), args.output);
+    const rendered = units.map(({ dir, result }) => {
+      const layout = args.layout ?? detectLayout(join(args.output, dir));
+      return { dir, files: releaseFiles(result.values, result.manifests, layout) };
+    });
+    const diff = diffFolder(args.output, rendered);
     io.stdout(formatDiff(diff));
     return hasChanges(diff) ? 1 : 0;
   }
+  const files = units.flatMap(({ dir, result }) => result.files.map((f) => ({ path: dir === '' ? f.path : `${dir}/${f.path}`, content: f.content })));
   if (args.output === '-') {
     io.stdout(files.map((f) => f.content).join('---\n'));
     return 0;
   }
-  const { writeFolderAtomically } = require('../rendering/output') as typeof import('../rendering/output'); // eslint-disable-line @typescript-eslint/no-require-imports
-  writeFolderAtomically(args.output, files);
+  const written = output.writeFolderAtomically(args.output, files, units.map(({ dir, result }) => ({ dir, layout: result.folders[0].layout })));
+  for (const path of written.replacedEdited) io.stderr(`note: replaced ${join(args.output, path)}, which was changed by hand since the last render\n`);
   io.stderr(`rendered ${summary} into ${args.output}/\n`);
   return 0;
 }
 
-const KNOWN_ERRORS = new Set(['ValuesError', 'RenderError', 'OutputError', 'LintError']);
-
-/** Run the CLI; returns the exit code. Known errors become one `error:` line per problem, never a stack trace. */
+/** Run the CLI; returns the exit code. The toolkit's errors become one `error:` line per problem, never a stack trace. */
 export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number {
   try {
     return main(argv, io);
   } catch (e) {
-    const err = e as Error;
-    if (err.name === 'UsageError') {
-      io.stderr(`error: ${err.message}\nRun with --help for the commands and options.\n`);
-    } else if (KNOWN_ERRORS.has(err.name)) {
-      io.stderr(`error: ${err.message.split('\n').join('\nerror: ')}\n`);
+    if (e instanceof UsageError) {
+      io.stderr(`error: ${e.message}\nRun with --help for the commands and options.\n`);
+    } else if (e instanceof ToolkitError) {
+      io.stderr(`error: ${e.message.split('\n').join('\nerror: ')}\n`);
     } else {
-      io.stderr(`error: ${err.message}\n(this is a bug in virtrigaud-cdk8s; please report it)\n`);
+      const err = e as Error;
+      io.stderr(`error: ${err?.message ?? String(e)}\n(this is a bug in virtrigaud-cdk8s; please report it)\n`);
     }
     return 2;
   }

@@ -1,3 +1,4 @@
+import { LintError } from '../errors';
 import { readYamlFolder } from '../rendering/diff';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -20,12 +21,7 @@ export interface LintReport {
   readonly findings: readonly Finding[];
 }
 
-export class LintError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LintError';
-  }
-}
+export { LintError };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;

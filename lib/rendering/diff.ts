@@ -1,27 +1,56 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+/**
+ * What a render would change in a rendered folder, folder by folder (the output folder, or each
+ * environment's), object by object, with the change itself. Every change found is shown: the
+ * report is empty exactly when nothing would change.
+ */
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
+import { OutputError } from '../errors';
 import { Breakage, compareContracts, extractContract } from '../gitops/contract';
-import { OutputFile } from './layout';
+import { OutputFile, OutputLayout } from './layout';
+import { readRecord, RECORD_FILE } from './output';
 import { toYamlDocument } from './serialize';
+
+export type Change = 'added' | 'removed' | 'changed';
 
 export interface ObjectChange {
   /** `group/Kind namespace/name`. */
   readonly id: string;
-  readonly change: 'added' | 'removed' | 'changed';
-  /** Unified diff of the object's YAML, for `changed`. */
+  readonly change: Change;
+  /** Unified diff of the object's YAML (the whole object for an added or removed one). */
+  readonly patch: string;
+}
+
+export interface FileChange {
+  /** Path relative to its rendered folder. */
+  readonly path: string;
+  readonly change: Change;
+  /** Unified diff of the file's text, when no object change accounts for it (order, layout, kustomization.yaml). */
   readonly patch?: string;
 }
 
-export interface FolderDiff {
+/** The changes in one rendered folder: the output folder (`dir` '') or an environment's. */
+export interface FolderChanges {
+  readonly dir: string;
   readonly objects: readonly ObjectChange[];
-  /** Files added or removed (objects can move between files without changing). */
-  readonly addedFiles: readonly string[];
-  readonly removedFiles: readonly string[];
-  readonly changedFiles: readonly string[];
+  readonly files: readonly FileChange[];
   /** Changes that would break `kubectl apply` or peers on a live cluster (immutable fields, renamed Services). */
   readonly upgradeRisks: readonly Breakage[];
+}
+
+export interface FolderDiff {
+  /** The compared folder, as given. */
+  readonly folder: string;
+  /** Every rendered folder before or after, sorted; those without changes too. */
+  readonly folders: readonly FolderChanges[];
+}
+
+/** A folder a render fills: its path under the output folder and its files (relative to it). */
+export interface RenderedFiles {
+  readonly dir: string;
+  readonly files: readonly OutputFile[];
 }
 
 interface ObjectLike {
@@ -37,13 +66,16 @@ export function objectId(o: ObjectLike): string {
   return `${group}/${o.kind} ${ns}${o.metadata?.name}`;
 }
 
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The Kubernetes objects of some files (a kustomization.yaml is not applied: not an object). */
 function objectsOf(files: ReadonlyMap<string, string>): Map<string, unknown> {
   const objects = new Map<string, unknown>();
-  for (const [path, content] of files) {
-    if (path.endsWith('kustomization.yaml')) continue;
+  for (const content of files.values()) {
     for (const doc of parseAllDocuments(content)) {
       const o = doc.toJS({ maxAliasCount: 100 }) as ObjectLike | null;
-      if (o && typeof o === 'object' && o.kind) objects.set(objectId(o), o);
+      if (!o || typeof o !== 'object' || !o.kind || (o.apiVersion ?? '').startsWith('kustomize.config.k8s.io/')) continue;
+      objects.set(objectId(o), o);
     }
   }
   return objects;
@@ -53,7 +85,7 @@ function objectsOf(files: ReadonlyMap<string, string>): Map<string, unknown> {
 export function readYamlFolder(folder: string): Map<string, string> {
   const files = new Map<string, string>();
   if (!existsSync(folder)) return files;
-  if (!statSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
+  if (!statSync(folder).isDirectory()) throw new OutputError(`${folder} is not a folder`);
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
@@ -62,52 +94,124 @@ export function readYamlFolder(folder: string): Map<string, string> {
     }
   };
   walk(folder);
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...files].sort(([a], [b]) => byString(a, b)));
 }
 
-/** What writing `files` into `folder` would change, object by object. */
-export function diffFolder(folder: string, files: readonly OutputFile[]): FolderDiff {
-  const before = readYamlFolder(folder);
-  const after = new Map(files.map((f) => [f.path, f.content]));
+/**
+ * The layout of a rendered folder: the one its record names, else per-resource when it holds a
+ * kustomization.yaml, else single (also for a folder not rendered yet).
+ */
+export function detectLayout(folder: string): OutputLayout {
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return 'single';
+  const recorded = readRecord(folder)?.layout;
+  if (recorded) return recorded;
+  return existsSync(join(folder, 'kustomization.yaml')) ? 'per-resource' : 'single';
+}
+
+/**
+ * The files of an existing output folder by the rendered folder they belong to: the deepest folder
+ * holding a record (the output folder itself when none does).
+ */
+function existingFolders(folder: string): Map<string, Map<string, string>> {
+  const groups = new Map<string, Map<string, string>>();
+  const walk = (dir: string, rel: string, owner: string) => {
+    const own = rel === '' || readRecord(dir) ? rel : owner;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(path, relPath, own);
+      else if (entry.isFile() && entry.name !== RECORD_FILE && /\.ya?ml$/.test(entry.name)) {
+        if (!groups.has(own)) groups.set(own, new Map());
+        (groups.get(own) as Map<string, string>).set(own === '' ? relPath : relPath.slice(own.length + 1), readFileSync(path, 'utf8'));
+      }
+    }
+  };
+  const st = lstatSync(folder, { throwIfNoEntry: false });
+  if (st === undefined) return groups;
+  if (!statSync(folder).isDirectory()) throw new OutputError(`diff compares with a rendered folder; ${folder} is a file`);
+  walk(folder, '', '');
+  return groups;
+}
+
+function patch(label: string, before: string, after: string): string {
+  return createTwoFilesPatch(`${label} (current)`, `${label} (rendered)`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
+}
+
+function compare(dir: string, before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): FolderChanges {
+  const prefix = dir === '' ? '' : `${dir}/`;
   const oldObjects = objectsOf(before);
   const newObjects = objectsOf(after);
   const objects: ObjectChange[] = [];
-  for (const [id, o] of newObjects) {
-    const old = oldObjects.get(id);
-    if (old === undefined) {
-      objects.push({ id, change: 'added' });
-    } else {
-      const a = toYamlDocument(old);
-      const b = toYamlDocument(o);
-      if (a !== b) objects.push({ id, change: 'changed', patch: createTwoFilesPatch(id, id, a, b, 'current', 'rendered', { context: 3 }) });
-    }
+  for (const id of [...new Set([...oldObjects.keys(), ...newObjects.keys()])].sort(byString)) {
+    const a = oldObjects.has(id) ? toYamlDocument(oldObjects.get(id)) : '';
+    const b = newObjects.has(id) ? toYamlDocument(newObjects.get(id)) : '';
+    const change: Change | undefined = !oldObjects.has(id) ? 'added' : !newObjects.has(id) ? 'removed' : a !== b ? 'changed' : undefined;
+    if (change) objects.push({ id, change, patch: patch(`${prefix}${id}`, a, b) });
   }
-  for (const id of oldObjects.keys()) if (!newObjects.has(id)) objects.push({ id, change: 'removed' });
-  objects.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  return {
-    objects,
-    addedFiles: [...after.keys()].filter((p) => !before.has(p)),
-    removedFiles: [...before.keys()].filter((p) => !after.has(p)),
-    changedFiles: [...after.keys()].filter((p) => before.has(p) && before.get(p) !== after.get(p)),
-    upgradeRisks: compareContracts(extractContract([...oldObjects.values()]), extractContract([...newObjects.values()])),
-  };
+  const files: FileChange[] = [];
+  for (const path of [...new Set([...before.keys(), ...after.keys()])].sort(byString)) {
+    const a = before.get(path);
+    const b = after.get(path);
+    if (a === b) continue;
+    const change: Change = a === undefined ? 'added' : b === undefined ? 'removed' : 'changed';
+    // A file whose objects are the same before and after changed in a way only its text shows.
+    const sameObjects = a !== undefined && b !== undefined && sameObjectSet(a, b);
+    const isKustomization = /(^|\/)kustomization\.ya?ml$/.test(path);
+    files.push({ path, change, ...(sameObjects || isKustomization ? { patch: patch(`${prefix}${path}`, a ?? '', b ?? '') } : {}) });
+  }
+  const upgradeRisks = compareContracts(extractContract([...oldObjects.values()]), extractContract([...newObjects.values()]));
+  return { dir, objects, files, upgradeRisks };
+}
+
+function sameObjectSet(a: string, b: string): boolean {
+  const x = objectsOf(new Map([['a', a]]));
+  const y = objectsOf(new Map([['b', b]]));
+  if (x.size !== y.size) return false;
+  for (const [id, o] of x) if (!y.has(id) || toYamlDocument(o) !== toYamlDocument(y.get(id))) return false;
+  return true;
+}
+
+/** What writing the rendered folders into `folder` would change, folder by folder. */
+export function diffFolder(folder: string, rendered: readonly RenderedFiles[]): FolderDiff {
+  const before = existingFolders(folder);
+  const after = new Map(rendered.map((r) => [r.dir, new Map(r.files.map((f) => [f.path, f.content]))]));
+  const dirs = [...new Set([...before.keys(), ...after.keys()])].sort(byString);
+  return { folder, folders: dirs.map((dir) => compare(dir, before.get(dir) ?? new Map(), after.get(dir) ?? new Map())) };
 }
 
 export function hasChanges(diff: FolderDiff): boolean {
-  return diff.objects.length > 0 || diff.addedFiles.length > 0 || diff.removedFiles.length > 0 || diff.changedFiles.length > 0;
+  return diff.folders.some((f) => f.objects.length > 0 || f.files.length > 0);
 }
 
-/** Human-readable report: one line per object change, then the patches. */
+const SIGN = { added: '+', removed: '-', changed: '~' } as const;
+
+function counts(objects: readonly ObjectChange[]): string {
+  return (['added', 'changed', 'removed'] as const).map((k) => `${objects.filter((c) => c.change === k).length} ${k}`).join(', ');
+}
+
+/** Human-readable report: per rendered folder, one line per change, then the changes themselves. */
 export function formatDiff(diff: FolderDiff): string {
   if (!hasChanges(diff)) return 'no changes\n';
-  const sign = { added: '+', removed: '-', changed: '~' } as const;
-  const lines = diff.objects.map((c) => `${sign[c.change]} ${c.change.padEnd(7)} ${c.id}`);
-  const fileLines = [
-    ...diff.addedFiles.map((f) => `+ file ${f}`),
-    ...diff.removedFiles.map((f) => `- file ${f}`),
-  ];
-  const patches = diff.objects.filter((c) => c.patch).map((c) => c.patch as string);
-  const risks = diff.upgradeRisks.length > 0 ? ['Upgrade risks (kubectl apply on a live cluster):', ...diff.upgradeRisks.map((r) => `! ${r.id}: ${r.message}`), ''] : [];
-  const counts = (['added', 'changed', 'removed'] as const).map((k) => `${diff.objects.filter((c) => c.change === k).length} ${k}`).join(', ');
-  return [...lines, ...fileLines, '', ...patches, ...risks, `${counts}`, ''].join('\n');
+  const out: string[] = [];
+  const several = diff.folders.length > 1 || diff.folders.some((f) => f.dir !== '');
+  for (const f of diff.folders) {
+    const where = f.dir === '' ? diff.folder : join(diff.folder, f.dir);
+    const changed = f.objects.length > 0 || f.files.length > 0;
+    if (!changed) {
+      if (several) out.push(`=== ${f.dir || '(output folder)'}: no changes (${where})`, '');
+      continue;
+    }
+    if (several) out.push(`=== ${f.dir || '(output folder)'}: ${counts(f.objects)} (${where})`);
+    out.push(...f.objects.map((c) => `${SIGN[c.change]} ${c.change.padEnd(7)} ${c.id}`));
+    out.push(...f.files.map((c) => `${SIGN[c.change]} file ${c.change.padEnd(7)} ${c.path}`));
+    out.push('');
+    for (const c of f.objects) out.push(c.patch);
+    for (const c of f.files) if (c.patch) out.push(c.patch);
+    if (f.upgradeRisks.length > 0) {
+      out.push('Upgrade risks (kubectl apply on a live cluster):', ...f.upgradeRisks.map((r) => `! ${r.id}: ${r.message}`), '');
+    }
+  }
+  const all = diff.folders.flatMap((f) => f.objects);
+  out.push(several ? `total: ${counts(all)}` : counts(all), '');
+  return out.join('\n');
 }

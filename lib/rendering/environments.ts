@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
+import { RenderError } from '../errors';
 import { ValuesError } from '../values/errors';
 import { OutputFile } from './layout';
+import { RenderedFolder } from './output';
 import { renderRelease, RenderOptions, RenderResult } from './render';
 
 /** Shared values of every environment: `<root>/values.yaml`. */
@@ -38,6 +40,8 @@ export interface EnvironmentsRender {
   readonly environments: readonly { readonly name: string; readonly result: RenderResult }[];
   /** Every file, under `<env>/`. */
   readonly files: readonly OutputFile[];
+  /** One rendered folder per environment (each gets its own record, so it can also be rendered alone). */
+  readonly folders: readonly RenderedFolder[];
 }
 
 /**
@@ -54,16 +58,12 @@ export function renderEnvironments(root: string, options: RenderOptions = {}): E
       const result = renderRelease({ ...options, valuesFiles: [...(base ? [base] : []), ...(options.valuesFiles ?? []), own] });
       environments.push({ name: env.name, result });
     } catch (e) {
-      const err = e as Error;
-      if (!['ValuesError', 'RenderError'].includes(err.name)) throw e;
-      failures.push(...err.message.split('\n').map((line) => `[${env.name}] ${line}`));
+      if (!(e instanceof ValuesError || e instanceof RenderError)) throw e;
+      failures.push(...e.message.split('\n').map((line) => `[${env.name}] ${line}`));
     }
   }
-  if (failures.length > 0) {
-    const error = new Error(failures.join('\n'));
-    error.name = 'RenderError';
-    throw error;
-  }
+  if (failures.length > 0) throw new RenderError(failures.join('\n'));
   const files = environments.flatMap(({ name, result }) => result.files.map((f) => ({ path: `${name}/${f.path}`, content: f.content })));
-  return { environments, files };
+  const folders = environments.map(({ name }) => ({ dir: name, layout: options.layout ?? 'single' }));
+  return { environments, files, folders };
 }

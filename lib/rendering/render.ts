@@ -1,10 +1,14 @@
+import { UsageError } from '../errors';
 import { loadValues, PlainValues } from '../values/load';
 import { parseValues } from '../values/parse';
 import { withParsedValues } from '../values/parsed';
 import { Values } from '../values/schema';
 import { layoutFiles, OutputFile, OutputLayout } from './layout';
-import { writeFolderAtomically } from './output';
+import { RenderedFolder, writeFolderAtomically } from './output';
 import { Manifest, synthesize } from './synth';
+
+/** Which objects to render, like Helm's `--skip-crds` / `--include-crds`: all, all but the CRDs, or only the CRDs. */
+export type CrdSelection = 'include' | 'skip' | 'only';
 
 export interface RenderOptions {
   /** Values files (`-f`), later files win. @default - none: the defaults */
@@ -17,26 +21,47 @@ export interface RenderOptions {
   readonly base?: PlainValues;
   /** Output layout. @default 'single' */
   readonly layout?: OutputLayout;
+  /** `--skip-crds` / `--crds-only`. @default 'include' */
+  readonly crds?: CrdSelection;
 }
 
 export interface RenderResult {
   readonly values: Values;
   readonly manifests: readonly Manifest[];
   readonly files: readonly OutputFile[];
+  /** The folders the files fill (for the output folder's record). */
+  readonly folders: readonly RenderedFolder[];
+}
+
+const isCrd = (m: Manifest) => m.kind === 'CustomResourceDefinition';
+
+/** The objects `crds` selects; `only` with no CRDs rendered is an error (it would render nothing). */
+export function selectCrds(manifests: readonly Manifest[], crds: CrdSelection = 'include'): readonly Manifest[] {
+  if (crds === 'include') return manifests;
+  if (crds === 'skip') return manifests.filter((m) => !isCrd(m));
+  const only = manifests.filter(isCrd);
+  if (only.length === 0) throw new UsageError('--crds-only: these values render no CustomResourceDefinitions (crds.install is false)');
+  return only;
+}
+
+/** The files of a rendered release in a layout. */
+export function releaseFiles(values: Values, manifests: readonly Manifest[], layout: OutputLayout): OutputFile[] {
+  return layoutFiles(manifests, { layout, releaseName: values.releaseName, releaseNamespace: values.namespace });
 }
 
 /** Load values, build and validate the release, lay out its files. Reads the values files; writes nothing. */
 export function renderRelease(options: RenderOptions = {}): RenderResult {
   const { values: raw, sources } = loadValues({ files: options.valuesFiles, set: options.set, setString: options.setString, base: options.base });
   const values = parseValues(raw, sources);
-  const { manifests } = withParsedValues(values, () => synthesize(values));
-  const files = layoutFiles(manifests, { layout: options.layout ?? 'single', releaseName: values.releaseName, releaseNamespace: values.namespace });
-  return { values, manifests, files };
+  const { manifests: all } = withParsedValues(values, () => synthesize(values));
+  const manifests = selectCrds(all, options.crds);
+  const layout = options.layout ?? 'single';
+  return { values, manifests, files: releaseFiles(values, manifests, layout), folders: [{ dir: '', layout }] };
 }
 
 /** Render and replace `output` atomically: on any error the folder is left exactly as it was. */
 export function renderToFolder(output: string, options: RenderOptions = {}): RenderResult {
   const result = renderRelease(options);
-  writeFolderAtomically(output, result.files);
+  writeFolderAtomically(output, result.files, result.folders);
   return result;
 }

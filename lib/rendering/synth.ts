@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { RenderError } from '../errors';
 import { VirtRigaud } from '../constructs/virtrigaud';
 import { Values, ValuesInput } from '../values/schema';
 import { compareManifests, ManifestLike } from './order';
@@ -14,13 +15,7 @@ export interface SynthResult {
   readonly manifests: readonly Manifest[];
 }
 
-/** A problem in what was rendered (not in the values): a bug or a pass-through value Kubernetes would reject. */
-export class RenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RenderError';
-  }
-}
+export { RenderError };
 
 /** Refuse output that would put a credential into YAML. */
 export function assertNoSecrets(manifests: readonly Manifest[]): void {

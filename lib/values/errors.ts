@@ -1,3 +1,5 @@
+import { ToolkitError } from '../errors';
+
 /** Where a value came from: a file position or a `--set` expression. */
 export interface ValueSource {
   readonly file?: string;
@@ -30,10 +32,9 @@ export function formatSource(source: ValueSource | undefined): string {
 }
 
 /** Bad values: every problem names its key path, and its file and line when it came from a file. */
-export class ValuesError extends Error {
+export class ValuesError extends ToolkitError {
   constructor(public readonly problems: readonly ValuesProblem[]) {
-    super(problems.map((p) => `${p.path === '' ? '' : `${clip(p.path)}: `}${clip(p.message)}${formatSource(p.source)}`).join('\n'));
-    this.name = 'ValuesError';
+    super(problems.map((p) => `${p.path === '' ? '' : `${clip(p.path)}: `}${clip(p.message)}${formatSource(p.source)}`).join('\n'), 'ValuesError');
   }
 }
 

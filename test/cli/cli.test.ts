@@ -32,9 +32,11 @@ describe('synth', () => {
     const out = join(root, 'default');
     const r = run('synth', '--output', out);
     expect(r.code).toBe(0);
-    expect(readdirSync(out)).toEqual(['virtrigaud.yaml']);
+    expect(readdirSync(out)).toEqual(['.virtrigaud-render', 'virtrigaud.yaml']);
     const objects = docs(readFileSync(join(out, 'virtrigaud.yaml'), 'utf8'));
-    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'virtrigaud-system' } });
+    // CRDs first (as Helm installs crds/ before templates), then the Namespace.
+    expect(objects.slice(0, 10).every((o) => o.kind === 'CustomResourceDefinition')).toBe(true);
+    expect(objects[10]).toMatchObject({ kind: 'Namespace', metadata: { name: 'virtrigaud-system' } });
     expect(objects.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(10);
     expect(objects.find((o) => o.kind === 'Deployment').metadata.name).toBe('virtrigaud-manager');
     expect(r.stderr).toMatch(/rendered \d+ objects/);

@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { objectId } from '../../lib/rendering/diff';
+import { RECORD_FILE } from '../../lib/rendering/output';
 import { renderRelease, renderToFolder } from '../../lib/rendering/render';
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -13,7 +14,7 @@ describe('per-resource layout', () => {
   const result = renderToFolder(dir, { layout: 'per-resource', valuesFiles: ['examples/all-providers.yaml'] });
 
   test('one file per object named <kind>-<name>.yaml, plus kustomization.yaml listing them all', () => {
-    const files = readdirSync(dir).sort();
+    const files = readdirSync(dir).filter((f) => f !== RECORD_FILE).sort();
     expect(files).toHaveLength(result.manifests.length + 1);
     expect(files).toContain('deployment-virtrigaud-manager.yaml');
     expect(files).toContain('clusterrole-virtrigaud-manager.yaml');

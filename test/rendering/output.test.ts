@@ -17,7 +17,7 @@ describe('atomic output folder', () => {
     const out = join(root, 'replace');
     writeFolderAtomically(out, [{ path: 'old.yaml', content: 'x' }, { path: 'keep.yaml', content: 'x' }]);
     writeFolderAtomically(out, [{ path: 'keep.yaml', content: 'y' }]);
-    expect(readdirSync(out)).toEqual(['keep.yaml']);
+    expect(readdirSync(out)).toEqual(['.virtrigaud-render', 'keep.yaml']);
     expect(readFileSync(join(out, 'keep.yaml'), 'utf8')).toBe('y');
   });
 
