@@ -11,6 +11,9 @@ Commands:
   synth   Render the release into the output folder (default)
   diff    Show what synth would change in the output folder; exit 1 when something would change
   lint    Check a folder of rendered YAML (schemas, selectors, security); exit 1 on findings
+  argocd generate|discover
+          The Argo CD plugin's commands (argocd/plugin.yaml): render the Application's release to
+          stdout from Argo CD's environment, or say whether a folder is one of ours
 
 Options:
   -f, --values <file>          Values file; repeat for several, later files win
@@ -40,7 +43,8 @@ export interface CliIo {
 
 const PROCESS_IO: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
-const COMMANDS = ['synth', 'diff', 'lint'] as const;
+const COMMANDS = ['synth', 'diff', 'lint', 'argocd'] as const;
+const ARGOCD_COMMANDS = ['generate', 'discover'];
 type Command = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -88,7 +92,8 @@ function parse(argv: readonly string[]) {
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(positionals[0])}`);
   const layout = opts.layout;
   if (layout !== undefined && layout !== 'single' && layout !== 'per-resource') throw new UsageError(`--layout must be single or per-resource; got ${JSON.stringify(layout)}`);
-  const maxPositionals = command === 'lint' ? 2 : 1;
+  const maxPositionals = command === 'lint' || command === 'argocd' ? 2 : 1;
+  if (command === 'argocd' && !ARGOCD_COMMANDS.includes(positionals[1] ?? '')) throw new UsageError(`argocd takes ${ARGOCD_COMMANDS.join(' or ')}; got ${JSON.stringify(positionals[1] ?? '')}`);
   if (positionals.length > maxPositionals) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[maxPositionals])}`);
   if (opts['skip-crds'] && opts['crds-only']) throw new UsageError('--skip-crds and --crds-only exclude each other');
   const crds = opts['skip-crds'] ? 'skip' : opts['crds-only'] ? 'only' : 'include';
@@ -103,6 +108,7 @@ function parse(argv: readonly string[]) {
     allEnvironments: opts['all-environments'] ?? false,
     environmentsDir: opts.environments ?? 'environments',
     lintFolder: positionals[1],
+    argocdCommand: positionals[1],
   };
   if (args.output === '-' && !args.help) assertStdoutMode(args);
   return args;
@@ -143,6 +149,17 @@ function main(argv: readonly string[], io: CliIo): number {
     const report = lintFolder(args.lintFolder ?? args.output);
     io.stdout(formatLintReport(report));
     return report.findings.length > 0 ? 1 : 0;
+  }
+  if (args.command === 'argocd') {
+    const argocd = require('../gitops/argocd') as typeof import('../gitops/argocd');
+    if (args.argocdCommand === 'discover') {
+      // Argo CD uses the plugin when this prints something (and exits 0).
+      if (argocd.isVirtrigaudApp(process.cwd(), process.env)) io.stdout('virtrigaud-cdk8s values\n');
+      return 0;
+    }
+    const { renderRelease } = require('../rendering/render') as typeof import('../rendering/render');
+    io.stdout(renderRelease(argocd.argocdRenderOptions(process.env, process.cwd())).files.map((f) => f.content).join('---\n'));
+    return 0;
   }
   const { renderRelease, releaseFiles } = require('../rendering/render') as typeof import('../rendering/render');
   const { renderEnvironments } = require('../rendering/environments') as typeof import('../rendering/environments');

@@ -148,27 +148,21 @@ function compare(dir: string, before: ReadonlyMap<string, string>, after: Readon
     const change: Change | undefined = !oldObjects.has(id) ? 'added' : !newObjects.has(id) ? 'removed' : a !== b ? 'changed' : undefined;
     if (change) objects.push({ id, change, patch: patch(`${prefix}${id}`, a, b) });
   }
+  const changedIds = new Set(objects.map((o) => o.id));
   const files: FileChange[] = [];
   for (const path of [...new Set([...before.keys(), ...after.keys()])].sort(byString)) {
     const a = before.get(path);
     const b = after.get(path);
     if (a === b) continue;
     const change: Change = a === undefined ? 'added' : b === undefined ? 'removed' : 'changed';
-    // A file whose objects are the same before and after changed in a way only its text shows.
-    const sameObjects = a !== undefined && b !== undefined && sameObjectSet(a, b);
-    const isKustomization = /(^|\/)kustomization\.ya?ml$/.test(path);
-    files.push({ path, change, ...(sameObjects || isKustomization ? { patch: patch(`${prefix}${path}`, a ?? '', b ?? '') } : {}) });
+    // The file's text is shown unless a change of an object in it already shows what changed
+    // (order, an object moved between files, kustomization.yaml: only the text shows those).
+    const ids = [...objectsOf(new Map([['a', a ?? ''], ['b', b ?? '']])).keys()];
+    const explained = ids.some((id) => changedIds.has(id));
+    files.push({ path, change, ...(explained ? {} : { patch: patch(`${prefix}${path}`, a ?? '', b ?? '') }) });
   }
   const upgradeRisks = compareContracts(extractContract([...oldObjects.values()]), extractContract([...newObjects.values()]));
   return { dir, objects, files, upgradeRisks };
-}
-
-function sameObjectSet(a: string, b: string): boolean {
-  const x = objectsOf(new Map([['a', a]]));
-  const y = objectsOf(new Map([['b', b]]));
-  if (x.size !== y.size) return false;
-  for (const [id, o] of x) if (!y.has(id) || toYamlDocument(o) !== toYamlDocument(y.get(id))) return false;
-  return true;
 }
 
 /** What writing the rendered folders into `folder` would change, folder by folder. */
@@ -203,7 +197,8 @@ export function formatDiff(diff: FolderDiff): string {
     }
     if (several) out.push(`=== ${f.dir || '(output folder)'}: ${counts(f.objects)} (${where})`);
     out.push(...f.objects.map((c) => `${SIGN[c.change]} ${c.change.padEnd(7)} ${c.id}`));
-    out.push(...f.files.map((c) => `${SIGN[c.change]} file ${c.change.padEnd(7)} ${c.path}`));
+    // A file whose objects' changes are listed is not listed again.
+    out.push(...f.files.filter((c) => c.patch !== undefined || c.change !== 'changed').map((c) => `${SIGN[c.change]} file ${c.change.padEnd(7)} ${c.path}`));
     out.push('');
     for (const c of f.objects) out.push(c.patch);
     for (const c of f.files) if (c.patch) out.push(c.patch);
