@@ -363,8 +363,11 @@ function checkCases(valuesFile: string, richFile: string): string[][] {
     ['synth', '-o', '-'],
     ['synth', '-o', '-', '-f', valuesFile],
     ['synth', '-o', '-', '-f', valuesFile, '-f', richFile],
-    ['synth', '-o', '-', '-f', valuesFile, '--layout', 'per-resource', '--set', 'monitoring.enabled=false'],
+    // The per-resource layout, as diff shows it against a folder not rendered yet (every file added).
+    ['diff', '-o', join(dirname(valuesFile), 'not-rendered'), '-f', valuesFile, '--layout', 'per-resource', '--set', 'monitoring.enabled=false'],
     ['synth', '-o', '-', '--set', 'providers[0].name=x'], // a values error: same message, same exit code
+    ['synth', '-o', '-', '--layout', 'per-resource'], // a usage error (the error classes work in the bundle: instanceof)
+    ['diff', '-o', 'package.json'], // an output error, not "a bug"
   ];
 }
 
@@ -435,6 +438,8 @@ async function main(argv: readonly string[]): Promise<void> {
         throw new Error(`the bundle renders differently from the compiled modules for: ${args.join(' ')}\n` +
           `modules: exit ${viaModules.status}, ${viaModules.stdout.length} bytes; bundle: exit ${viaBundle.status}, ${viaBundle.stdout.length} bytes\n${viaBundle.stderr}`);
       }
+      // Bad input is the user's: the bundle must tell its errors (ToolkitError, by instanceof) from bugs.
+      if (/this is a bug/.test(viaBundle.stderr)) throw new Error(`the bundle reports bad input as a bug for: ${args.join(' ')}\n${viaBundle.stderr}`);
     }
 
     // 2. The code cache, made after rendering in this process.
