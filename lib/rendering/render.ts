@@ -4,7 +4,7 @@ import { parseValues } from '../values/parse';
 import { withParsedValues } from '../values/parsed';
 import { Values } from '../values/schema';
 import { layoutFiles, OutputFile, OutputLayout } from './layout';
-import { RenderedFolder, writeFolderAtomically } from './output';
+import { assertNoInputOverlap, RenderedFolder, writeFolderAtomically } from './output';
 import { Manifest, synthesize } from './synth';
 
 /** Which objects to render, like Helm's `--skip-crds` / `--include-crds`: all, all but the CRDs, or only the CRDs. */
@@ -59,8 +59,12 @@ export function renderRelease(options: RenderOptions = {}): RenderResult {
   return { values, manifests, files: releaseFiles(values, manifests, layout), folders: [{ dir: '', layout }] };
 }
 
-/** Render and replace `output` atomically: on any error the folder is left exactly as it was. */
+/**
+ * Render and replace `output` atomically: on any error the folder is left exactly as it was. Refuses an
+ * output folder that holds files no render wrote, or that is, contains or lies inside a values file.
+ */
 export function renderToFolder(output: string, options: RenderOptions = {}): RenderResult {
+  assertNoInputOverlap(output, (options.valuesFiles ?? []).map((path) => ({ path, what: 'the values file' })));
   const result = renderRelease(options);
   writeFolderAtomically(output, result.files, result.folders);
   return result;
