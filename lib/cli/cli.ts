@@ -207,6 +207,11 @@ function main(argv: readonly string[], io: CliIo): number {
   return 0;
 }
 
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  // Not `instanceof Error`: errors of Node's built-ins may come from another realm (vm contexts, test runners).
+  return typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
 /** Run the CLI; returns the exit code. The toolkit's errors become one `error:` line per problem, never a stack trace. */
 export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number {
   try {
@@ -216,6 +221,9 @@ export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number 
       io.stderr(`error: ${e.message}\nRun with --help for the commands and options.\n`);
     } else if (e instanceof ToolkitError) {
       io.stderr(`error: ${e.message.split('\n').join('\nerror: ')}\n`);
+    } else if (isSystemError(e)) {
+      // The file system said no (a path through a file, a permission, a full disk): the message names the path.
+      io.stderr(`error: ${e.message}\n`);
     } else {
       const err = e as Error;
       io.stderr(`error: ${err?.message ?? String(e)}\n(this is a bug in virtrigaud-cdk8s; please report it)\n`);
