@@ -179,8 +179,10 @@ export function hasChanges(diff: FolderDiff): boolean {
 
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;
 
-function counts(objects: readonly ObjectChange[]): string {
-  return (['added', 'changed', 'removed'] as const).map((k) => `${objects.filter((c) => c.change === k).length} ${k}`).join(', ');
+function counts(objects: readonly ObjectChange[], files: readonly FileChange[] = []): string {
+  const text = (['added', 'changed', 'removed'] as const).map((k) => `${objects.filter((c) => c.change === k).length} ${k}`).join(', ');
+  const textOnly = files.filter((f) => f.patch !== undefined).length;
+  return textOnly > 0 ? `${text}, ${textOnly} ${textOnly === 1 ? 'file' : 'files'} changed in text only` : text;
 }
 
 /** Human-readable report: per rendered folder, one line per change, then the changes themselves. */
@@ -195,7 +197,7 @@ export function formatDiff(diff: FolderDiff): string {
       if (several) out.push(`=== ${f.dir || '(output folder)'}: no changes (${where})`, '');
       continue;
     }
-    if (several) out.push(`=== ${f.dir || '(output folder)'}: ${counts(f.objects)} (${where})`);
+    if (several) out.push(`=== ${f.dir || '(output folder)'}: ${counts(f.objects, f.files)} (${where})`);
     out.push(...f.objects.map((c) => `${SIGN[c.change]} ${c.change.padEnd(7)} ${c.id}`));
     // A file whose objects' changes are listed is not listed again.
     out.push(...f.files.filter((c) => c.patch !== undefined || c.change !== 'changed').map((c) => `${SIGN[c.change]} file ${c.change.padEnd(7)} ${c.path}`));
@@ -206,7 +208,7 @@ export function formatDiff(diff: FolderDiff): string {
       out.push('Upgrade risks (kubectl apply on a live cluster):', ...f.upgradeRisks.map((r) => `! ${r.id}: ${r.message}`), '');
     }
   }
-  const all = diff.folders.flatMap((f) => f.objects);
-  out.push(several ? `total: ${counts(all)}` : counts(all), '');
+  const all = counts(diff.folders.flatMap((f) => f.objects), diff.folders.flatMap((f) => f.files));
+  out.push(several ? `total: ${all}` : all, '');
   return out.join('\n');
 }
