@@ -33,7 +33,8 @@ Options:
   -h, --help                   Show this help
 
 Exit codes: 0 success (diff: no change), 1 diff found changes or lint found problems,
-2 bad input or failed render (the output folder is left untouched).`;
+2 bad input or failed render (the output folder is left untouched), 141 the reader of stdout
+closed it early (as for a command ended by SIGPIPE).`;
 
 /** Where the CLI writes; tests pass buffers. */
 export interface CliIo {
