@@ -73,6 +73,15 @@ describe('synth', () => {
   });
 });
 
+test('the committed dist/ is a render of its own: synth replaces it with the same bytes (the quick start works)', () => {
+  const dist = join(root, 'dist-copy');
+  cpSync(join(__dirname, '../../dist'), dist, { recursive: true });
+  const before = snapshotFolder(dist);
+  expect(Object.keys(before)).toContain('.virtrigaud-render');
+  expect(run('synth', '--output', dist)).toMatchObject({ code: 0 });
+  expect(snapshotFolder(dist)).toEqual(before);
+});
+
 describe('bad input: one clear message, exit 2, output untouched', () => {
   const out = join(root, 'kept');
   let before: Record<string, string>;
