@@ -166,8 +166,16 @@ function main(argv: readonly string[], io: CliIo): number {
   const { renderEnvironments } = require('../rendering/environments') as typeof import('../rendering/environments');
   const output = require('../rendering/output') as typeof import('../rendering/output');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  // Before anything is rendered or written: the output folder is none of the inputs.
-  if (args.output !== '-') output.assertNoInputOverlap(args.output, inputsOf(args));
+  // Before anything is rendered: the output folder is none of the inputs and holds only what renders
+  // wrote. diff refuses what synth would refuse: it predicts what synth does.
+  if (args.output !== '-') {
+    output.assertNoInputOverlap(args.output, inputsOf(args));
+    const { statSync } = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
+    if (args.command === 'diff' && statSync(args.output, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw new UsageError(`diff compares with a rendered folder; ${args.output} is not a folder`);
+    }
+    output.checkOutputFolder(args.output);
+  }
 
   let units: { dir: string; result: RenderResult }[];
   let summary: string;
@@ -183,12 +191,6 @@ function main(argv: readonly string[], io: CliIo): number {
 
   if (args.command === 'diff') {
     const { detectLayout, diffFolder, formatDiff, hasChanges } = require('../rendering/diff') as typeof import('../rendering/diff'); // eslint-disable-line @typescript-eslint/no-require-imports
-    const { statSync } = require('fs') as typeof import('fs'); // eslint-disable-line @typescript-eslint/no-require-imports
-    if (statSync(args.output, { throwIfNoEntry: false })?.isDirectory() === false) {
-      throw new UsageError(`diff compares with a rendered folder; ${args.output} is not a folder`);
-    }
-    // What synth would refuse, diff refuses too: it predicts what synth does.
-    output.assertReplaceable(output.outputTarget(args.output), args.output);
     const rendered = units.map(({ dir, result }) => {
       const layout = args.layout ?? detectLayout(join(args.output, dir));
       return { dir, files: releaseFiles(result.values, result.manifests, layout) };

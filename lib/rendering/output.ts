@@ -171,6 +171,21 @@ export function assertReplaceable(folder: string, shownAs = folder): string[] {
   return edited;
 }
 
+/**
+ * Everything that decides whether a render may replace `folder`, checked before anything is
+ * written: not the file system root, the working directory or a folder holding it; nothing in it
+ * but what renders wrote. Returns the folder to replace (links resolved) and the rendered files
+ * edited since.
+ */
+export function checkOutputFolder(folder: string): { target: string; edited: string[] } {
+  const target = outputTarget(folder);
+  const cwd = realPath('.');
+  if (target === dirname(target) || target === cwd || inside(cwd, target)) {
+    throw new OutputError(`refusing to replace ${folder}: it is or contains the working directory`);
+  }
+  return { target, edited: assertReplaceable(target, folder) };
+}
+
 /** The files to write: the rendered files and a record per rendered folder. */
 function withRecords(files: readonly OutputFile[], folders: readonly RenderedFolder[]): OutputFile[] {
   const records = folders.map((f) => {
@@ -192,14 +207,9 @@ export interface WriteResult {
  * folder itself, in the single layout).
  */
 export function writeFolderAtomically(folder: string, files: readonly OutputFile[], folders: readonly RenderedFolder[] = [{ dir: '', layout: 'single' }]): WriteResult {
-  const target = outputTarget(folder);
-  const cwd = realPath('.');
-  if (target === dirname(target) || target === cwd || inside(cwd, target)) {
-    throw new OutputError(`refusing to replace ${folder}: it is or contains the working directory`);
-  }
   for (const file of files) assertContained(file.path);
   for (const f of folders) if (f.dir !== '') assertContained(f.dir);
-  const replacedEdited = assertReplaceable(target, folder);
+  const { target, edited: replacedEdited } = checkOutputFolder(folder);
   const all = withRecords(files, folders);
   const parent = dirname(target);
   const stamp = `${process.pid}-${Date.now().toString(36)}`;
