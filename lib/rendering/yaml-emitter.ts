@@ -7,7 +7,8 @@
  * and sequences (`indentSeq`), empty collections as `{}` / `[]`, plain scalars when every reader
  * would read them back as the same string, else single or double quotes as `yaml` chooses,
  * multi-line strings as literal block scalars (`lineWidth: 0`: never folded), except the one
- * case where `yaml`'s block would not read back as the same string (see blockLiteral).
+ * case where `yaml`'s block would not read back as the same string (see blockLiteral); a block
+ * whose first content line starts with a tab states its indentation (go-yaml v2 needs it).
  *
  * Deliberately unlike `yaml` (a YAML 1.2 writer): kubectl, Argo CD, Flux and kustomize read YAML
  * with Go's sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 rules). So a string is quoted when go-yaml v2,
@@ -137,6 +138,8 @@ function yaml11NonString(s: string): boolean {
  * line (a tab) or its only lines (spaces) would start more indented than the header says.
  */
 const WHITESPACE_ONLY_WITH_BLANKS = /^[\n ]* [\n\t ]*$/;
+/** The first character of a block's first line with content is a tab. */
+const FIRST_CONTENT_TAB = /^[\n ]*\t/;
 /** `yaml` uses a lookbehind when the engine has it (always, on Node). */
 const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 
@@ -250,7 +253,10 @@ function blockLiteral(input: string, indent: string, implicitKey: boolean): stri
     value = value.substring(start.length);
     start = start.replace(/\n+/g, `$&${ind}`);
   }
-  const header = (startWithSpace ? (ind ? '2' : '1') : '') + chomp;
+  // Unlike `yaml`: go-yaml v2 (as libyaml) refuses a block whose first content line starts with a
+  // tab unless the header states the indentation.
+  const startWithTab = FIRST_CONTENT_TAB.test(input);
+  const header = (startWithSpace || startWithTab ? (ind ? '2' : '1') : '') + chomp;
   value = value.replace(/\n+/g, `$&${ind}`);
   return `|${header}\n${ind}${start}${value}${end}`;
 }

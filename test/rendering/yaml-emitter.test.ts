@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from '../../lib/paths';
 import { toYamlDocument } from '../../lib/rendering/serialize';
 import { emitYamlDocument, YAML_OPTIONS } from '../../lib/rendering/yaml-emitter';
 import { check, runs } from '../properties/fc-settings';
-import { READERS, readAs, readsBackAs, type Reader } from './yaml-readers';
+import { PLAIN, READERS, readsBackAs, TRAPS, type Reader } from './yaml-readers';
 
 /** Every string in a JSON value: map keys and scalars. */
 function stringsIn(value: unknown, out: string[] = []): string[] {
@@ -111,23 +111,6 @@ describe('YAML emitter: yaml.stringify, quoted where a YAML 1.1 reader needs it'
     }
   });
 
-  // The words and number forms of go-yaml v2's resolve.go (go.yaml.in/yaml/v2 v2.4.4) and of the
-  // YAML 1.1 types (https://yaml.org/type/): each must be quoted wherever it appears.
-  const TRAPS = [
-    'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
-    'on', 'On', 'ON', 'off', 'Off', 'OFF', '', '~', 'null', 'Null', 'NULL',
-    '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '-.Inf', '+.INF', 'e3', '.e3', '-E10',
-    '0', '12', '+12', '-12', '012', '017', '08', '0o17', '0O17', '-0o17', '+0o17', '0x1F', '0X1f', '-0x1F', '0b101', '0B101', '-0b101', '+0b1',
-    '1_000', '+_1', '1__0', '1_', '0x_1F', '0b1_0', '9223372036854775808', '18446744073709551616', '-9223372036854775809', '1'.repeat(40),
-    '1.5', '1.', '.5', '+.5', '-1.5', '1_000.5', '12e3', '12E3', '1e+3', '1.5e-3', '.5e3', '1e_3', '1_e3', '1e400', '.',
-    '1:20', '-1:20:30', '1:20.5', '190:20:30', '2024-01-02', '2024-1-2', '2024-01-02T10:00:00Z', '2024-01-02 10:00:00', '2001-12-14t21:59:43.10-05:00',
-  ];
-  // Look-alikes every reader reads as the same string: written plain, as yaml writes them.
-  const PLAIN = [
-    'yess', 'onion', 'Onn', 'nO', 'oN', 'tRUE', 'nULL', 'Nope', 'ya', '~x', '<', '<<<', '0x', '0xG', '0b2', '0o8', '0b', '0o', '0X', '_1', '1.2.3', 'v1.2',
-    '1-2', '1:60', '12:3a', '2024-01', '2024-01-02x', '1e', 'e', 'e3x', '.x', '+', '-a', '+a', '1_000x', '0x1Fg', '.inf.', 'inf', 'nan', 'Infinity', '0XFFFFFFFFFFFFFFFFF',
-  ];
-
   test('YAML 1.1 and go-yaml v2 words and number forms are quoted wherever they appear', () => {
     for (const w of TRAPS) {
       // the table itself: each plain form is misread by some reader
@@ -162,6 +145,15 @@ describe('YAML emitter: yaml.stringify, quoted where a YAML 1.1 reader needs it'
     }
   });
 
+  test('a block whose first line with content starts with a tab states its indentation (libyaml refuses it otherwise)', () => {
+    for (const [s, block] of [['\tx\ny', '|2-\n  \tx\n  y'], ['\n\n\tx\ny\n', '|2\n  \n\n  \tx\n  y'], ['x\n\ty', '|-\n  x\n  \ty']]) {
+      const value = { k: s };
+      expect(emitYamlDocument(value)).toBe(`k: ${block}\n`);
+      for (const r of READERS) expect([s, r, readsBackAs(emitYamlDocument(value)!, value, r)]).toEqual([s, r, true]);
+    }
+    expect(readsBackAs(stringify({ k: '\tx\ny' }, YAML_OPTIONS), { k: '\tx\ny' }, 'go-yaml v2 (emulated)')).toBe(false);
+  });
+
   test('a document whose first key starts with a byte-order mark keeps it', () => {
     const value = { '\ufeffk': '\ufeffv', nested: { '\ufeffm': 1 } };
     const text = emitYamlDocument(value)!;
@@ -183,7 +175,7 @@ describe('YAML emitter: yaml.stringify, quoted where a YAML 1.1 reader needs it'
     }
   });
 
-  test('whitespace-only strings that yaml writes correctly stay byte-identical', () => {
+  test('whitespace-only strings other than those: as yaml writes them, unless a reader misreads that', () => {
     for (const s of ['\t\n', '\t \n', '\n\t\n  \n', '\n\n']) expectSame({ k: s, l: [[s]] });
   });
 

@@ -118,6 +118,9 @@ const GO_YAML_V2_READABLE = /^[\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{100
 /** YAML 1.1's line breaks beyond CR and LF: NEL, LS, PS (YAML 1.1 spec, production b-char). */
 const YAML11_EXTRA_BREAKS = /[\x85\u2028\u2029]/g;
 
+/** A block scalar header without indentation indicator, then lines of spaces, then a line whose first non-space is a tab. */
+const BLOCK_WITH_TAB_FIRST = /[|>][-+]?\n(?: *\n)* *\t/;
+
 export type Reader = 'yaml 1.2' | 'yaml 1.1' | 'go-yaml v2 (emulated)';
 export const READERS: readonly Reader[] = ['yaml 1.2', 'yaml 1.1', 'go-yaml v2 (emulated)'];
 
@@ -129,6 +132,9 @@ export const READERS: readonly Reader[] = ['yaml 1.2', 'yaml 1.1', 'go-yaml v2 (
 export function readAs(text: string, reader: Reader): unknown {
   if (reader === 'go-yaml v2 (emulated)') {
     if (!GO_YAML_V2_READABLE.test(text)) return undefined;
+    // libyaml refuses a block scalar whose indentation is not stated and whose first line with
+    // content starts with a tab ("found a tab character where an indentation space is expected").
+    if (BLOCK_WITH_TAB_FIRST.test(text)) return undefined;
     // kubectl reads each document on its own: a byte-order mark opening it is dropped.
     text = text.replace(/^\ufeff/, '').replace(YAML11_EXTRA_BREAKS, '\n');
   }
@@ -157,3 +163,20 @@ function sameTypes(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) === Date.prototype) return false;
   return Object.keys(a).every((k) => sameTypes((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+// The words and number forms of go-yaml v2's resolve.go (go.yaml.in/yaml/v2 v2.4.4) and of the
+// YAML 1.1 types (https://yaml.org/type/): each must be quoted wherever it appears.
+export const TRAPS = [
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
+  'on', 'On', 'ON', 'off', 'Off', 'OFF', '', '~', 'null', 'Null', 'NULL',
+  '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '-.Inf', '+.INF', 'e3', '.e3', '-E10',
+  '0', '12', '+12', '-12', '012', '017', '08', '0o17', '0O17', '-0o17', '+0o17', '0x1F', '0X1f', '-0x1F', '0b101', '0B101', '-0b101', '+0b1',
+  '1_000', '+_1', '1__0', '1_', '0x_1F', '0b1_0', '9223372036854775808', '18446744073709551616', '-9223372036854775809', '1'.repeat(40),
+  '1.5', '1.', '.5', '+.5', '-1.5', '1_000.5', '12e3', '12E3', '1e+3', '1.5e-3', '.5e3', '1e_3', '1_e3', '1e400', '.',
+  '1:20', '-1:20:30', '1:20.5', '190:20:30', '2024-01-02', '2024-1-2', '2024-01-02T10:00:00Z', '2024-01-02 10:00:00', '2001-12-14t21:59:43.10-05:00',
+];
+// Look-alikes every reader reads as the same string: written plain, as yaml writes them.
+export const PLAIN = [
+  'yess', 'onion', 'Onn', 'nO', 'oN', 'tRUE', 'nULL', 'Nope', 'ya', '~x', '<', '<<<', '0x', '0xG', '0b2', '0o8', '0b', '0o', '0X', '_1', '1.2.3', 'v1.2',
+  '1-2', '1:60', '12:3a', '2024-01', '2024-01-02x', '1e', 'e', 'e3x', '.x', '+', '-a', '+a', '1_000x', '0x1Fg', '.inf.', 'inf', 'nan', 'Infinity', '0XFFFFFFFFFFFFFFFFF',
+];
