@@ -14,7 +14,7 @@
  * with Go's sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 rules). So a string is quoted when go-yaml v2,
  * the YAML 1.1 types (`yaml`'s yaml-1.1 schema) or the YAML 1.2 core schema would read it plain as
  * anything else: `on`, `Off`, `y`, `~`, `0o17`, `017`, `0X1F`, `1_000`, `12e3`, `1:20`,
- * `2024-01-02`, `e3`, a key `<<` (see yaml11NonString); and characters YAML 1.1 takes for line breaks (U+0085,
+ * `2024-01-02`, `e3`, a key `<<` (see nonString); and characters YAML 1.1 takes for line breaks (U+0085,
  * U+2028, U+2029) or refuses raw (C1 controls, U+FFFE, U+FFFF) are escaped in double quotes, and
  * a top-level key that starts with a byte-order mark is quoted. There the output reads back as the same string in `yaml` and in Go.
  *
@@ -61,27 +61,24 @@ function escapeRaw(ch: string): string {
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 /**
- * The core schema's non-string tags: a plain scalar matching one would be read back as null, a
- * boolean or a number (nullTag, boolTag, intOct, int, intHex, floatNaN, floatExp, float).
+ * The YAML 1.2 core schema's number tags: a plain scalar matching one would be read back as a
+ * number (intOct, int, intHex, floatExp, float; its null, bool, .inf and .nan words are in WORDS).
  */
-const NON_STRING = [
-  /^(?:~|[Nn]ull|NULL)?$/,
-  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+const CORE_NUMBER = [
   /^0o[0-7]+$/,
   /^[-+]?[0-9]+$/,
   /^0x[0-9a-fA-F]+$/,
-  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
-/** Strings no NON_STRING pattern nor yaml11NonString can match start with none of these characters: skip the tests. */
+/** Strings nonString can be true of start with one of these characters (or are empty): skip the others. */
 const MAYBE_NON_STRING_START = /^[-+.0-9~eEnNtTfFyYoO]|^$/;
 
 /**
- * Plain scalars that go-yaml v2 (go.yaml.in/yaml/v2 resolve.go: resolveMapList) or the YAML 1.1
- * bool, null and float types read as anything but a string.
+ * Plain scalars that go-yaml v2 (go.yaml.in/yaml/v2 resolve.go: resolveMapList), the YAML 1.1
+ * bool, null and float types or the YAML 1.2 core schema read as anything but a string.
  */
-const YAML11_WORDS = new Set([
+const WORDS = new Set([
   'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO',
   'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF',
   '', '~', 'null', 'Null', 'NULL', '.nan', '.NaN', '.NAN',
@@ -100,23 +97,28 @@ const GO_INT_OR_FLOAT = /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|(?:\.
  * yaml-1.1 schema reads them: `_` only after the first digit; its float needs no digit, so `e3`
  * and `.` are floats too).
  */
+const YAML11_FLOAT_EXP = /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/;
 const YAML11_NUMBER_OR_TIME = [
   /^[-+]?0b[0-1_]+$/,
   /^[-+]?0[0-7_]+$/,
   /^[-+]?[0-9][0-9_]*$/,
   /^[-+]?0x[0-9a-fA-F_]+$/,
-  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+  YAML11_FLOAT_EXP,
   /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
   /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
 ];
 
-/** Whether go-yaml v2 or a YAML 1.1 reader takes the plain scalar `s` for anything but that string. */
-function yaml11NonString(s: string): boolean {
-  if (YAML11_WORDS.has(s)) return true;
+/**
+ * Whether a YAML 1.2 reader (core schema), a YAML 1.1 reader or go-yaml v2 takes the plain scalar
+ * `s` for anything but that string.
+ */
+function nonString(s: string): boolean {
+  if (WORDS.has(s)) return true;
   const c = s.charCodeAt(0);
   const digitOrSign = c === 0x2b || c === 0x2d || (c >= 0x30 && c <= 0x39);
-  if (!digitOrSign && c !== 0x2e /* . */ && c !== 0x65 /* e */ && c !== 0x45 /* E */) return false;
+  if (!digitOrSign && c !== 0x2e /* . */) return (c === 0x65 /* e */ || c === 0x45) /* E */ && YAML11_FLOAT_EXP.test(s);
+  for (const re of CORE_NUMBER) if (re.test(s)) return true;
   for (const re of YAML11_NUMBER_OR_TIME) if (re.test(s)) return true;
   // Go reads `.`-led floats without dropping `_`; the patterns above cover every one it reads.
   if (!digitOrSign) return false;
@@ -278,10 +280,7 @@ export function yamlString(value: string, indent: string, implicitKey: boolean):
   // kubectl at the start of every document (it reads them one by one).
   if (implicitKey && indent === INDENT_STEP && value.charCodeAt(0) === 0xfeff) return quoted(value, indent, implicitKey);
   if (implicitKey && value === MERGE_KEY) return quoted(value, indent, implicitKey);
-  if (MAYBE_NON_STRING_START.test(value)) {
-    for (const re of NON_STRING) if (re.test(value)) return quoted(value, indent, implicitKey);
-    if (yaml11NonString(value)) return quoted(value, indent, implicitKey);
-  }
+  if (MAYBE_NON_STRING_START.test(value) && nonString(value)) return quoted(value, indent, implicitKey);
   return value;
 }
 
