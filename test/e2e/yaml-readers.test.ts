@@ -86,6 +86,9 @@ function canonical(x: unknown): string {
   return JSON.stringify(x, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 }
 
+/** Rendering dozens of releases takes a while on a busy machine. */
+const SLOW = 300_000;
+
 const LAYOUTS: OutputLayout[] = ['single', 'per-resource'];
 const EXAMPLES = join(PACKAGE_ROOT, 'examples');
 
@@ -155,13 +158,13 @@ const trappedValues = fc
       ),
     );
     expectSameReading(files);
-  });
+  }, SLOW);
 
   test('every environment, in both layouts', () => {
     const files = LAYOUTS.flatMap((layout) => renderEnvironments(join(EXAMPLES, 'environments'), { layout }).files.map((f) => ({ path: `${layout}/${f.path}`, content: f.content })));
     expect(new Set(files.map((f) => f.path.split('/')[1])).size).toBeGreaterThanOrEqual(3);
     expectSameReading(files);
-  });
+  }, SLOW);
 
   test('property-test renders with YAML 1.1 trap words and random text in every free-text value', () => {
     const samples = fc.sample(fc.tuple(trappedValues, fc.constantFrom(...LAYOUTS)), { seed: SEED, numRuns: runs(40) });
@@ -178,7 +181,7 @@ const trappedValues = fc
     const all = files.map((f) => f.content).join('\n');
     for (const w of ['on', 'Off', 'y', '0x1F', '1_000']) expect(all).toMatch(new RegExp(`(["'])${w}\\1`));
     expectSameReading(files);
-  });
+  }, SLOW);
 
   /** Plain scalars for the port: the traps, the look-alikes and random strings of the characters that matter. */
   function plainCandidates(): string[] {
@@ -202,7 +205,7 @@ const trappedValues = fc
       return Object.is(port, real) || JSON.stringify(port) === JSON.stringify(real) ? [] : [{ s, port: String(port), go: go[i] }];
     });
     expect(mismatches).toEqual([]);
-  });
+  }, SLOW);
 
   test('the emitter writes single strings that Go reads back unchanged, as keys, values and items', () => {
     const random = fc.sample(fc.oneof(fc.string({ maxLength: 12, unit: 'binary' }), fc.string({ maxLength: 12, unit: 'grapheme' }), fc.string()), { seed: SEED, numRuns: runs(2000) });
@@ -212,7 +215,7 @@ const trappedValues = fc
     expect(go.length).toBe(values.length);
     const mismatches = values.flatMap((v, i) => (go[i].error === undefined && canonical(go[i].json) === canonical(v) ? [] : [{ value: v, go: go[i] }]));
     expect(mismatches).toEqual([]);
-  });
+  }, SLOW);
 });
 
 if (!bin) {
