@@ -19,7 +19,8 @@
  * a top-level key that starts with a byte-order mark is quoted. There the output reads back as the same string in `yaml` and in Go.
  *
  * Anything else — `undefined` in an array, a non-plain object (Date, Map, class instance,
- * `toJSON`), a bigint, a symbol, a key longer than 1024 characters — is handed to `yaml` itself.
+ * `toJSON`), a bigint, a symbol, a key longer than 1024 characters — is handed to `yaml` itself
+ * (serialize.ts), which quotes the same ambiguous scalars there (plainIsAmbiguous).
  * `test/rendering/yaml-emitter.test.ts` checks the two agree; test/e2e/yaml-readers.test.ts reads
  * the renders with the real Go reader.
  */
@@ -263,6 +264,11 @@ function blockLiteral(input: string, indent: string, implicitKey: boolean): stri
   return `|${header}\n${ind}${start}${value}${end}`;
 }
 
+/** Whether a plain scalar `value` would be read by some reader (YAML 1.2, YAML 1.1, go-yaml v2) as anything but that string. */
+export function plainIsAmbiguous(value: string): boolean {
+  return MAYBE_NON_STRING_START.test(value) && nonString(value);
+}
+
 /** A string scalar at `indent` (the indent of its node: the parent's plus one step), as `yaml` writes it. */
 export function yamlString(value: string, indent: string, implicitKey: boolean): string {
   if (FORCE_DOUBLE.test(value)) return doubleQuoted(value, indent, implicitKey);
@@ -280,7 +286,7 @@ export function yamlString(value: string, indent: string, implicitKey: boolean):
   // kubectl at the start of every document (it reads them one by one).
   if (implicitKey && indent === INDENT_STEP && value.charCodeAt(0) === 0xfeff) return quoted(value, indent, implicitKey);
   if (implicitKey && value === MERGE_KEY) return quoted(value, indent, implicitKey);
-  if (MAYBE_NON_STRING_START.test(value) && nonString(value)) return quoted(value, indent, implicitKey);
+  if (plainIsAmbiguous(value)) return quoted(value, indent, implicitKey);
   return value;
 }
 
