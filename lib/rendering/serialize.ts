@@ -11,8 +11,8 @@ export function toYamlDocument(obj: unknown): string {
   const { Document, visit } = require('yaml') as typeof import('yaml');
   const doc = new Document(obj, YAML_OPTIONS);
   visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && plainIsAmbiguous(node.value)) node.type = 'QUOTE_DOUBLE';
+    Scalar(key, node) {
+      if (typeof node.value === 'string' && plainIsAmbiguous(node.value, key === 'key')) node.type = 'QUOTE_DOUBLE';
     },
   });
   return doc.toString(YAML_OPTIONS);

@@ -1,27 +1,29 @@
 /**
  * A YAML emitter for plain JSON data that writes the bytes `yaml`'s `stringify(value,
  * YAML_OPTIONS)` writes, several times faster (no document model is built), except where a
- * YAML 1.1 reader would read `yaml`'s text differently.
+ * reader of YAML 1.1 would read that text differently.
  *
  * It is a port of the parts of `yaml` (v2) that JSON data reaches with these options: block maps
  * and sequences (`indentSeq`), empty collections as `{}` / `[]`, plain scalars when every reader
  * would read them back as the same string, else single or double quotes as `yaml` chooses,
  * multi-line strings as literal block scalars (`lineWidth: 0`: never folded), except the one
- * case where `yaml`'s block would not read back as the same string (see blockLiteral); a block
- * whose first content line starts with a tab states its indentation (go-yaml v2 needs it).
+ * case where `yaml`'s block would not read back as the same string (see blockLiteral).
  *
- * Deliberately unlike `yaml` (a YAML 1.2 writer): kubectl, Argo CD, Flux and kustomize read YAML
- * with Go's sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 rules). So a string is quoted when go-yaml v2,
- * the YAML 1.1 types (`yaml`'s yaml-1.1 schema) or the YAML 1.2 core schema would read it plain as
- * anything else: `on`, `Off`, `y`, `~`, `0o17`, `017`, `0X1F`, `1_000`, `12e3`, `1:20`,
- * `2024-01-02`, `e3`, a key `<<` (see nonString); and characters YAML 1.1 takes for line breaks (U+0085,
- * U+2028, U+2029) or refuses raw (C1 controls, U+FFFE, U+FFFF) are escaped in double quotes, and
- * a top-level key that starts with a byte-order mark is quoted. There the output reads back as the same string in `yaml` and in Go.
+ * Deliberately unlike `yaml` (a YAML 1.2 writer), because kubectl, Argo CD, Flux and kustomize
+ * read YAML with Go's sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 rules):
+ * - a string is quoted when go-yaml v2, the YAML 1.1 types (`yaml`'s yaml-1.1 schema) or the
+ *   YAML 1.2 core schema would read it plain as anything else: `on`, `Off`, `y`, `~`, `0o17`,
+ *   `017`, `0X1F`, `1_000`, `12e3`, `1:20`, `2024-01-02`, `e3`, a key `<<` (see nonString);
+ * - characters YAML 1.1 takes for line breaks (U+0085, U+2028, U+2029) or go-yaml v2 refuses raw
+ *   (C1 controls, U+FFFE, U+FFFF) are escaped in double quotes;
+ * - a top-level key that starts with a byte-order mark is quoted (kubectl drops the mark);
+ * - a block whose first content line starts with a tab states its indentation.
+ * There the output reads back as the same JSON in `yaml` and in Go.
  *
  * Anything else — `undefined` in an array, a non-plain object (Date, Map, class instance,
  * `toJSON`), a bigint, a symbol, a key longer than 1024 characters — is handed to `yaml` itself
  * (serialize.ts), which quotes the same ambiguous scalars there (plainIsAmbiguous).
- * `test/rendering/yaml-emitter.test.ts` checks the two agree; test/e2e/yaml-readers.test.ts reads
+ * test/rendering/yaml-emitter.test.ts checks the two agree; test/e2e/yaml-readers.test.ts reads
  * the renders with the real Go reader.
  */
 import type { ToStringOptions, DocumentOptions, SchemaOptions, CreateNodeOptions } from 'yaml';
@@ -264,9 +266,9 @@ function blockLiteral(input: string, indent: string, implicitKey: boolean): stri
   return `|${header}\n${ind}${start}${value}${end}`;
 }
 
-/** Whether a plain scalar `value` would be read by some reader (YAML 1.2, YAML 1.1, go-yaml v2) as anything but that string. */
-export function plainIsAmbiguous(value: string): boolean {
-  return MAYBE_NON_STRING_START.test(value) && nonString(value);
+/** Whether a plain scalar `value` (a map key when `isKey`) would be read by some reader (YAML 1.2, YAML 1.1, go-yaml v2) as anything but that string. */
+export function plainIsAmbiguous(value: string, isKey: boolean): boolean {
+  return (MAYBE_NON_STRING_START.test(value) && nonString(value)) || (isKey && value === MERGE_KEY);
 }
 
 /** A string scalar at `indent` (the indent of its node: the parent's plus one step), as `yaml` writes it. */
@@ -285,8 +287,7 @@ export function yamlString(value: string, indent: string, implicitKey: boolean):
   // A byte-order mark opening a document is dropped: by `yaml` at the start of the stream, by
   // kubectl at the start of every document (it reads them one by one).
   if (implicitKey && indent === INDENT_STEP && value.charCodeAt(0) === 0xfeff) return quoted(value, indent, implicitKey);
-  if (implicitKey && value === MERGE_KEY) return quoted(value, indent, implicitKey);
-  if (plainIsAmbiguous(value)) return quoted(value, indent, implicitKey);
+  if (plainIsAmbiguous(value, implicitKey)) return quoted(value, indent, implicitKey);
   return value;
 }
 

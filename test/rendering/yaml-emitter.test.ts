@@ -210,7 +210,7 @@ describe('YAML emitter: yaml.stringify, quoted where a YAML 1.1 reader needs it'
 
   test("what is handed to yaml gets the same quotes for YAML 1.1 readers", () => {
     const longKey = 'on' + 'x'.repeat(1100);
-    for (const w of TRAPS) {
+    for (const w of [...TRAPS, '<<']) {
       const value = { [longKey]: w, [w]: [w], l: [{ k: w }] };
       expect(emitYamlDocument(value)).toBeUndefined(); // the long key: yaml's path
       const text = toYamlDocument(value);
