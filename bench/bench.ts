@@ -244,7 +244,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'virtrigaud-bench-'));
   const load0 = loadavg();
   const started = new Date();
-  const results: { c: Case; ours: Stats; node: Stats; floor: Stats; floorYaml: Stats; stock?: Stats; baseline?: Stats; same: boolean }[] = [];
+  const results: { c: Case; ours: Stats; node: Stats; floor: Stats; floorYaml: Stats; stock?: Stats; baseline?: Stats; same: boolean; yamlLinesDiffering: number }[] = [];
   const startup: { node?: Stats; npm?: Stats } = {};
   const baseline = opts.baseline ? resolve(opts.baseline) : undefined;
   if (baseline && !existsSync(join(baseline, 'build', 'bin', 'virtrigaud.js'))) throw new Error(`bench: ${baseline} has no build/bin/virtrigaud.js (build it first)`);
@@ -292,12 +292,17 @@ async function main(): Promise<void> {
         for (const v of order) if (i < v.runs) samples.get(v.key)!.push(v.run(i));
         process.stderr.write('.');
       }
-      // The floor writes exactly what the renderer writes (same objects, same serializer).
+      // The floor writes exactly what the renderer writes (same objects, same serializer); yaml.stringify
+      // the same except the scalars the emitter quotes for YAML 1.1 readers (lines counted).
       const rel = (v: string) => join(tmp, `out-${c.id}-${v}-0`);
       const files = (JSON.parse(readFileSync(objects, 'utf8')) as { path: string }[]).map((f) => f.path);
-      const same = files.every((f) => readFileSync(join(rel('node'), f), 'utf8') === readFileSync(join(rel('floor'), f), 'utf8') && readFileSync(join(rel('floor-yaml'), f), 'utf8') === readFileSync(join(rel('floor'), f), 'utf8'));
+      const same = files.every((f) => readFileSync(join(rel('node'), f), 'utf8') === readFileSync(join(rel('floor'), f), 'utf8'));
+      const yamlLinesDiffering = files.reduce((n, f) => {
+        const [a, b] = [readFileSync(join(rel('floor-yaml'), f), 'utf8').split('\n'), readFileSync(join(rel('floor'), f), 'utf8').split('\n')];
+        return n + (a.length === b.length ? a.filter((line, i) => line !== b[i]).length : Infinity);
+      }, 0);
       const get = (k: string) => (samples.get(k)?.length ? stats(samples.get(k)!) : undefined);
-      results.push({ c, ours: get('ours')!, node: get('node')!, floor: get('floor')!, floorYaml: get('floorYaml')!, stock: get('stock'), baseline: get('baseline'), same });
+      results.push({ c, ours: get('ours')!, node: get('node')!, floor: get('floor')!, floorYaml: get('floorYaml')!, stock: get('stock'), baseline: get('baseline'), same, yamlLinesDiffering });
       for (const v of variants) for (let i = -1; i < v.runs; i++) rmSync(out(v.key === 'ours' ? 'npm' : v.key === 'floorYaml' ? 'floor-yaml' : v.key, i), { recursive: true, force: true });
       rmSync(objects, { force: true });
       process.stderr.write(` ${fmtS(results[results.length - 1].ours.wall)}\n`);
@@ -339,7 +344,13 @@ async function main(): Promise<void> {
   lines.push(`- **ours (npm)**: the README's command (\`npm run synth -- <args> --output <tmp>\`), npm included: \`npm run\` of a script that does nothing (\`npm run env\`) takes ${fmtS(startup.npm!.wall)} here, and \`node -e 0\` ${fmtS(startup.node!.wall)} (medians).`);
   if (withBase) lines.push(`- **before**: the same through \`npm run synth\` of ${opts.baselineLabel ?? opts.baseline} (\`--baseline\`).`);
   lines.push('- **stock**: bench/stock-app, the same `VirtRigaud` construct from source in `new App(); new Chart(); app.synth()`, run with `npx cdk8s synth` and `app: npx ts-node main.ts` (type-checked on every run), as `cdk8s init typescript-app` sets it up. It does less than ours: no schema validation, no install ordering.');
-  lines.push('- **floor**: Node start-up, reading the very objects ours renders (JSON) and writing them with the renderer\'s serializer; `yaml.stringify` with the same options writes the same bytes' + (results.every((r) => r.same) ? ' (checked: floor, floor with `yaml.stringify` and ours wrote identical files in every case).' : ' — **but the files differed in this run**.'));
+  const yamlLines = results.map((r) => r.yamlLinesDiffering);
+  lines.push(
+    '- **floor**: Node start-up, reading the very objects ours renders (JSON) and writing them with the renderer\'s serializer' +
+      (results.every((r) => r.same) ? ' (checked: floor and ours wrote identical files in every case)' : ' — **but floor and ours wrote different files in this run**') +
+      '; `yaml.stringify` with the same options writes the same bytes except the scalars the serializer quotes for YAML 1.1 readers such as kubectl' +
+      (yamlLines.every(isFinite) ? ` (${Math.min(...yamlLines)} to ${Math.max(...yamlLines)} lines differ).` : ' — **but the files differ in more than quoting in this run**.'),
+  );
   lines.push('');
 
   const p100 = by('p100');

@@ -1,15 +1,30 @@
 /**
- * A YAML emitter for plain JSON data that writes exactly the bytes `yaml`'s `stringify(value,
- * YAML_OPTIONS)` writes, several times faster (no document model is built).
+ * A YAML emitter for plain JSON data that writes the bytes `yaml`'s `stringify(value,
+ * YAML_OPTIONS)` writes, several times faster (no document model is built), except where a
+ * reader of YAML 1.1 would read that text differently.
  *
  * It is a port of the parts of `yaml` (v2) that JSON data reaches with these options: block maps
- * and sequences (`indentSeq`), empty collections as `{}` / `[]`, plain scalars when the core
- * schema would read them back as the same string, else single or double quotes as `yaml` chooses,
+ * and sequences (`indentSeq`), empty collections as `{}` / `[]`, plain scalars when every reader
+ * would read them back as the same string, else single or double quotes as `yaml` chooses,
  * multi-line strings as literal block scalars (`lineWidth: 0`: never folded), except the one
- * case where `yaml`'s block would not read back as the same string (see blockLiteral). Anything else —
- * `undefined` in an array, a non-plain object (Date, Map, class instance, `toJSON`), a bigint, a
- * symbol, a key longer than 1024 characters — is handed to `yaml` itself, so the result is always
- * what `yaml` writes. `test/rendering/yaml-emitter.test.ts` checks the two agree.
+ * case where `yaml`'s block would not read back as the same string (see blockLiteral).
+ *
+ * Deliberately unlike `yaml` (a YAML 1.2 writer), because kubectl, Argo CD, Flux and kustomize
+ * read YAML with Go's sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 rules):
+ * - a string is quoted when go-yaml v2, the YAML 1.1 types (`yaml`'s yaml-1.1 schema) or the
+ *   YAML 1.2 core schema would read it plain as anything else: `on`, `Off`, `y`, `~`, `0o17`,
+ *   `017`, `0X1F`, `1_000`, `12e3`, `1:20`, `2024-01-02`, `e3`, a key `<<` (see nonString);
+ * - characters YAML 1.1 takes for line breaks (U+0085, U+2028, U+2029) or go-yaml v2 refuses raw
+ *   (C1 controls, U+FFFE, U+FFFF) are escaped in double quotes;
+ * - a top-level key that starts with a byte-order mark is quoted (kubectl drops the mark);
+ * - a block whose first content line starts with a tab states its indentation.
+ * There the output reads back as the same JSON in `yaml` and in Go.
+ *
+ * Anything else — `undefined` in an array, a non-plain object (Date, Map, class instance,
+ * `toJSON`), a bigint, a symbol, a key longer than 1024 characters — is handed to `yaml` itself
+ * (serialize.ts), which quotes the same ambiguous scalars there (plainIsAmbiguous).
+ * test/rendering/yaml-emitter.test.ts checks the two agree; test/e2e/yaml-readers.test.ts reads
+ * the renders with the real Go reader.
  */
 import type { ToStringOptions, DocumentOptions, SchemaOptions, CreateNodeOptions } from 'yaml';
 
@@ -30,37 +45,112 @@ const MAX_IMPLICIT_KEY = 1024;
 
 // --- scalars (ports of yaml/dist/stringify/stringifyString.js and stringifyNumber.js) ---
 
-/** Characters that force double quotes: controls other than tab and newline, C1 controls, lone surrogates. */
-const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+/**
+ * Characters that force double quotes: controls other than tab and newline, C1 controls, lone
+ * surrogates; and (unlike `yaml`) YAML 1.1's extra line breaks U+2028 and U+2029 and the
+ * non-characters U+FFFE and U+FFFF, which go-yaml v2 refuses raw.
+ */
+const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\u{D800}-\u{DFFF}]/u;
+/** What JSON.stringify leaves raw that YAML 1.1 reads as a line break or go-yaml v2 refuses: escaped in double quotes. */
+const RAW_FOR_JSON = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/g;
+function escapeRaw(ch: string): string {
+  if (ch === '\x85') return '\\N';
+  if (ch === '\u2028') return '\\L';
+  if (ch === '\u2029') return '\\P';
+  const code = ch.charCodeAt(0);
+  return code < 0x100 ? '\\x' + code.toString(16) : '\\u' + code.toString(16);
+}
 /** What a plain scalar may not contain (see `plainString` in yaml). */
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 /**
- * The core schema's non-string tags: a plain scalar matching one would be read back as null, a
- * boolean or a number (nullTag, boolTag, intOct, int, intHex, floatNaN, floatExp, float).
+ * The YAML 1.2 core schema's number tags: a plain scalar matching one would be read back as a
+ * number (intOct, int, intHex, floatExp, float; its null, bool, .inf and .nan words are in WORDS).
  */
-const NON_STRING = [
-  /^(?:~|[Nn]ull|NULL)?$/,
-  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+const CORE_NUMBER = [
   /^0o[0-7]+$/,
   /^[-+]?[0-9]+$/,
   /^0x[0-9a-fA-F]+$/,
-  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
-/** Strings no NON_STRING pattern can match start with none of these characters: skip the tests. */
-const MAYBE_NON_STRING_START = /^[-+.0-9~nNtTfF]|^$/;
+/** Strings nonString can be true of start with one of these characters (or are empty): skip the others. */
+const MAYBE_NON_STRING_START = /^[-+.0-9~eEnNtTfFyYoO]|^$/;
+
+/**
+ * Plain scalars that go-yaml v2 (go.yaml.in/yaml/v2 resolve.go: resolveMapList), the YAML 1.1
+ * bool, null and float types or the YAML 1.2 core schema read as anything but a string.
+ */
+const WORDS = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO',
+  'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF',
+  '', '~', 'null', 'Null', 'NULL', '.nan', '.NaN', '.NAN',
+  '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
+]);
+/** The merge key of go-yaml v2 and YAML 1.1 (a value `<<` is a string). */
+const MERGE_KEY = '<<';
+/**
+ * go-yaml v2 numbers, after it drops every `_`: Go's strconv.ParseInt/ParseUint with base 0
+ * (0b, 0o, 0x in either case; a leading 0 is octal) or its float form (yamlStyleFloat).
+ */
+const GO_PREFIXED_INT = /^([-+]?)0[bBoOxX]/;
+const GO_INT_OR_FLOAT = /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+/**
+ * The YAML 1.1 int, float, base-60 and timestamp types (https://yaml.org/type/, as `yaml`'s
+ * yaml-1.1 schema reads them: `_` only after the first digit; its float needs no digit, so `e3`
+ * and `.` are floats too).
+ */
+const YAML11_FLOAT_EXP = /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/;
+const YAML11_NUMBER_OR_TIME = [
+  /^[-+]?0b[0-1_]+$/,
+  /^[-+]?0[0-7_]+$/,
+  /^[-+]?[0-9][0-9_]*$/,
+  /^[-+]?0x[0-9a-fA-F_]+$/,
+  YAML11_FLOAT_EXP,
+  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
+];
+
+/**
+ * Whether a YAML 1.2 reader (core schema), a YAML 1.1 reader or go-yaml v2 takes the plain scalar
+ * `s` for anything but that string.
+ */
+function nonString(s: string): boolean {
+  if (WORDS.has(s)) return true;
+  const c = s.charCodeAt(0);
+  const digitOrSign = c === 0x2b || c === 0x2d || (c >= 0x30 && c <= 0x39);
+  if (!digitOrSign && c !== 0x2e /* . */) return (c === 0x65 /* e */ || c === 0x45) /* E */ && YAML11_FLOAT_EXP.test(s);
+  for (const re of CORE_NUMBER) if (re.test(s)) return true;
+  for (const re of YAML11_NUMBER_OR_TIME) if (re.test(s)) return true;
+  // Go reads `.`-led floats without dropping `_`; the patterns above cover every one it reads.
+  if (!digitOrSign) return false;
+  const plain = s.includes('_') ? s.replace(/_/g, '') : s;
+  if (!GO_INT_OR_FLOAT.test(plain)) return false;
+  // Out of range for Go, it stays a string: ints beyond int64 (uint64 unsigned), floats beyond float64.
+  const prefixed = GO_PREFIXED_INT.exec(plain);
+  if (!prefixed) return isFinite(Number(plain));
+  const digits = plain.slice(prefixed[0].length);
+  const base = { b: 2, o: 8, x: 16 }[plain[prefixed[0].length - 1].toLowerCase() as 'b' | 'o' | 'x'];
+  let n = 0n;
+  for (const d of digits) n = n * BigInt(base) + BigInt(parseInt(d, 16));
+  const sign = prefixed[1];
+  return n <= (sign === '' ? 2n ** 64n - 1n : sign === '-' ? 2n ** 63n : 2n ** 63n - 1n);
+}
+
 /**
  * Only spaces, tabs and newlines, with a space before the first tab: the block's first content
  * line (a tab) or its only lines (spaces) would start more indented than the header says.
  */
 const WHITESPACE_ONLY_WITH_BLANKS = /^[\n ]* [\n\t ]*$/;
+/** The first character of a block's first line with content is a tab. */
+const FIRST_CONTENT_TAB = /^[\n ]*\t/;
 /** `yaml` uses a lookbehind when the engine has it (always, on Node). */
 const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 
 function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
-  const json = JSON.stringify(value);
+  let json = JSON.stringify(value);
+  if (FORCE_DOUBLE.test(value)) json = json.replace(RAW_FOR_JSON, escapeRaw);
   const ind = indent || (DOCUMENT_MARKER.test(value) ? '  ' : '');
   let str = '';
   let start = 0;
@@ -168,9 +258,17 @@ function blockLiteral(input: string, indent: string, implicitKey: boolean): stri
     value = value.substring(start.length);
     start = start.replace(/\n+/g, `$&${ind}`);
   }
-  const header = (startWithSpace ? (ind ? '2' : '1') : '') + chomp;
+  // Unlike `yaml`: go-yaml v2 (as libyaml) refuses a block whose first content line starts with a
+  // tab unless the header states the indentation.
+  const startWithTab = FIRST_CONTENT_TAB.test(input);
+  const header = (startWithSpace || startWithTab ? (ind ? '2' : '1') : '') + chomp;
   value = value.replace(/\n+/g, `$&${ind}`);
   return `|${header}\n${ind}${start}${value}${end}`;
+}
+
+/** Whether a plain scalar `value` (a map key when `isKey`) would be read by some reader (YAML 1.2, YAML 1.1, go-yaml v2) as anything but that string. */
+export function plainIsAmbiguous(value: string, isKey: boolean): boolean {
+  return (MAYBE_NON_STRING_START.test(value) && nonString(value)) || (isKey && value === MERGE_KEY);
 }
 
 /** A string scalar at `indent` (the indent of its node: the parent's plus one step), as `yaml` writes it. */
@@ -186,9 +284,10 @@ export function yamlString(value: string, indent: string, implicitKey: boolean):
     if (indent === '') throw new Unsupported('top-level scalar with a document marker');
     if (implicitKey && indent === INDENT_STEP) return quoted(value, indent, implicitKey);
   }
-  if (MAYBE_NON_STRING_START.test(value)) {
-    for (const re of NON_STRING) if (re.test(value)) return quoted(value, indent, implicitKey);
-  }
+  // A byte-order mark opening a document is dropped: by `yaml` at the start of the stream, by
+  // kubectl at the start of every document (it reads them one by one).
+  if (implicitKey && indent === INDENT_STEP && value.charCodeAt(0) === 0xfeff) return quoted(value, indent, implicitKey);
+  if (plainIsAmbiguous(value, implicitKey)) return quoted(value, indent, implicitKey);
   return value;
 }
 
