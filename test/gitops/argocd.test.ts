@@ -44,7 +44,8 @@ describe('Argo CD config management plugin', () => {
     expect(manager.spec.replicas).toBe(3);
     expect(manager.spec.template.spec.containers[0].args).toContain('--zap-log-level=error');
     expect(manager.metadata.labels.team).toBe('virtualization');
-    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort()).toEqual(['virtrigaud-manager', 'virtrigaud-provider-pve', 'virtrigaud-provider-vcenter']);
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort()).toEqual(['virtrigaud-manager']);
+    expect(objects.filter((o) => o.kind === 'Provider').map((o) => o.metadata.name).sort()).toEqual(['pve', 'vcenter']);
   });
 
   (built ? test : test.skip)('a bad values file fails the generate step with the key and line', () => {

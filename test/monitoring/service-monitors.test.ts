@@ -86,9 +86,10 @@ describe('ServiceMonitors', () => {
   test('in a full release, they select the real manager and provider Services', () => {
     const chart = Testing.chart();
     new VirtRigaud(chart, 'release', {
+      profile: 'documented',
       providers: [
-        { name: 'esx', type: 'vsphere', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' },
-        { name: 'kvm', type: 'libvirt', endpoint: 'qemu+ssh://virtrigaud@kvm01.example.com/system', credentialsSecret: 'libvirt-credentials' },
+        { name: 'esx', type: 'vsphere', mode: 'deployment', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' },
+        { name: 'kvm', type: 'libvirt', mode: 'deployment', endpoint: 'qemu+ssh://virtrigaud@kvm01.example.com/system', credentialsSecret: 'libvirt-credentials' },
       ],
     } as VirtRigaudProps);
     const objects = Testing.synth(chart) as Manifest[];
