@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../monitoring/alert-catalog';
-import { LABELS, TARGET_LABELS } from '../monitoring/catalog';
+import { ALL_LABEL_NAMES, TARGET_LABELS } from '../monitoring/catalog';
 import { annotationMap, DNS1123_SUBDOMAIN, duration, labelMap } from './common';
 
 /** Prometheus label names (`[a-zA-Z_][a-zA-Z0-9_]*`). */
@@ -85,7 +85,7 @@ const relabelConfig = z.strictObject({
 });
 export type RelabelConfig = z.output<typeof relabelConfig>;
 
-const CATALOG_LABELS: readonly string[] = [...Object.keys(LABELS), ...TARGET_LABELS, 'le', '__name__'];
+const CATALOG_LABELS: readonly string[] = [...ALL_LABEL_NAMES, ...TARGET_LABELS, 'le', '__name__'];
 
 function thresholdSchema(spec: AlertSpec) {
   const t = spec.threshold!;

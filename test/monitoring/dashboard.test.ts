@@ -1,4 +1,4 @@
-import { METRICS } from '../../lib/monitoring/catalog';
+import { PROFILE_METRICS } from '../../lib/monitoring/catalog';
 import { buildDashboard, SPEC_PANEL_TITLES } from '../../lib/monitoring/dashboard';
 import { validatePromQL } from '../../lib/monitoring/promql-validate';
 import { validateManifest } from '../../lib/rendering/schema-validation';
@@ -49,7 +49,7 @@ describe('Grafana dashboard', () => {
       for (const t of p.targets ?? []) expect(t.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
     }
     expect(dashboardOf({ dashboard: { uid: 'vms-prod' } }).dashboard.uid).toBe('vms-prod');
-    const lab = buildDashboard({ ...ctx, releaseName: 'lab' }, values().dashboard);
+    const lab = buildDashboard({ ...ctx, releaseName: 'lab' }, values().dashboard, {}, 'documented');
     expect([lab.uid, lab.title]).toEqual(['lab-overview', 'VirtRigaud / Overview (lab)']);
   });
 
@@ -58,7 +58,7 @@ describe('Grafana dashboard', () => {
     const titles = dashboard.panels.map((p) => p.title);
     for (const t of SPEC_PANEL_TITLES) expect(titles).toContain(t);
     const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)).join('\n');
-    for (const m of METRICS) expect({ metric: m.name, shown: exprs.includes(m.name) }).toEqual({ metric: m.name, shown: true });
+    for (const m of PROFILE_METRICS.documented) expect({ metric: m.name, shown: exprs.includes(m.name) }).toEqual({ metric: m.name, shown: true });
     const health = dashboard.panels.find((p) => p.title === 'Provider health')!;
     expect(health.targets![0].expr).toBe('up{job="virtrigaud-provider",namespace="virtrigaud-system"}');
     const success = dashboard.panels.find((p) => p.title === 'VM creation success rate')!;
@@ -94,7 +94,7 @@ describe('Grafana dashboard', () => {
 
   test('deterministic: two builds are byte-identical', () => {
     expect(dashboardOf().json).toBe(dashboardOf().json);
-    expect(buildDashboard(ctx, values().dashboard).json).toBe(buildDashboard(ctx, values().dashboard).json);
+    expect(buildDashboard(ctx, values().dashboard, {}, 'documented').json).toBe(buildDashboard(ctx, values().dashboard, {}, 'documented').json);
   });
 
   test('disabled: no ConfigMap', () => {
