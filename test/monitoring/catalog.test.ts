@@ -155,3 +155,42 @@ describe('PromQL builder: catalog errors at build time', () => {
     );
   });
 });
+
+describe('PromQL builder: profile v0.3.11 (the default) refuses what v0.3.11 does not emit', () => {
+  const q = new PromQL({ scope: { namespace: 'ns' } });
+
+  test('the default profile is v0.3.11', () => {
+    expect(q.profile).toBe('v0.3.11');
+  });
+
+  test('a family v0.3.11 does not register', () => {
+    expect(() => q.bucket('virtrigaud_vm_operations_duration_seconds')).toThrow(/does not exist in profile v0\.3\.11 .*only in documented/);
+    expect(() => q.metric('virtrigaud_vsphere_api_calls_total')).toThrow(CatalogError);
+  });
+
+  test('a family registered but never set', () => {
+    expect(() => q.metric('virtrigaud_queue_depth')).toThrow(/never set in v0\.3\.11.*workqueue_depth/);
+  });
+
+  test('label values as shipped: outcome error (no failure), gRPC code Unavailable, method Create', () => {
+    expect(() => q.metric('virtrigaud_vm_operations_total', { outcome: 'failure' })).toThrow(/"failure" is not a value of outcome in profile v0\.3\.11/);
+    expect(() => q.metric('virtrigaud_provider_rpc_requests_total', { code: 'UNAVAILABLE' })).toThrow(/"UNAVAILABLE" is not a value of code/);
+    expect(() => q.metric('virtrigaud_provider_rpc_requests_total', { method: 'CreateVM' })).toThrow(/"CreateVM" is not a value of method/);
+    expect(q.metric('virtrigaud_provider_rpc_requests_total', { code: 'Unavailable', method: 'Create' }).text).toBe(
+      'virtrigaud_provider_rpc_requests_total{code="Unavailable",method="Create",namespace="ns"}',
+    );
+    expect(() => q.metric('virtrigaud_manager_reconcile_total', { outcome: 'requeue' })).not.toThrow();
+  });
+
+  test('a quantile threshold at or above the top finite bucket (16.384 s; IP discovery 51.2 s) is a build error', () => {
+    const p95 = (name: 'virtrigaud_provider_rpc_latency_seconds' | 'virtrigaud_ip_discovery_duration_seconds') =>
+      histogramQuantile(0.95, sumBy(['le'], rate(q.bucket(name), '5m')));
+    expect(() => gt(p95('virtrigaud_provider_rpc_latency_seconds'), 20)).toThrow(/can never be true.*largest finite bucket \(16\.384\)/);
+    expect(() => gt(p95('virtrigaud_provider_rpc_latency_seconds'), 16)).not.toThrow();
+    expect(() => gt(p95('virtrigaud_ip_discovery_duration_seconds'), 60)).toThrow(/largest finite bucket \(51\.2\)/);
+  });
+
+  test('controller-runtime workqueue_depth{name} is there', () => {
+    expect(q.metric('workqueue_depth', { name: 'virtualmachine' }).text).toBe('workqueue_depth{name="virtualmachine",namespace="ns"}');
+  });
+});
