@@ -101,3 +101,27 @@ describe('Grafana dashboard', () => {
     expect(synthMonitoring({ dashboard: { enabled: false } }).objects.map((o) => o.kind)).not.toContain('ConfigMap');
   });
 });
+
+describe('dashboard, profile v0.3.11 (the default)', () => {
+  const build = buildDashboard(ctx, values().dashboard, { analysis: true });
+
+  test('reads only families v0.3.11 emits: no spec-only family, no never-set queue gauge', () => {
+    const exprs = build.queries.map((q) => q.expr).join('\n');
+    for (const missing of ['virtrigaud_vm_operations_duration_seconds', 'virtrigaud_queue_depth', 'virtrigaud_vsphere_', 'virtrigaud_libvirt_', 'virtrigaud_vm_snapshot_total', 'job="virtrigaud-provider"']) {
+      expect(exprs).not.toContain(missing);
+    }
+    for (const query of build.queries) expect(validatePromQL(query.expr, { grafanaMacros: true, analysis: true })).toEqual([]);
+  });
+
+  test('provider health from the circuit breaker, queue depth from workqueue_depth, failed outcome error', () => {
+    const panel = (title: string) => build.queries.filter((q) => q.panel === title).map((q) => q.expr);
+    expect(panel('Provider health')).toEqual(['max by (provider_type, provider) (virtrigaud_circuit_breaker_state{namespace="virtrigaud-system"})']);
+    expect(panel('Queue depth')[0]).toBe('sum by (name) (workqueue_depth{namespace="virtrigaud-system"})');
+    expect(panel('Error rate by provider')[0]).toContain('outcome=~"error"');
+  });
+
+  test('every spec panel is there except the ones over families v0.3.11 lacks', () => {
+    const titles = new Set(build.queries.map((q) => q.panel));
+    expect(SPEC_PANEL_TITLES.filter((t) => !titles.has(t))).toEqual(['p95 VM creation time by provider']);
+  });
+});

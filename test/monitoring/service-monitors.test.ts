@@ -177,3 +177,20 @@ describe('ServiceMonitors', () => {
     expect(kinds({ enabled: false })).toEqual([]);
   });
 });
+
+describe('ServiceMonitors, profile v0.3.11', () => {
+  test('no providers ServiceMonitor (v0.3.11 providers serve no /metrics: a scrape would 404), the manager one stays', () => {
+    const { objects } = synthMonitoring({}, { profile: 'v0.3.11', providers: [{ name: 'esx', type: 'vsphere' }] });
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['virtrigaud-manager']);
+  });
+
+  test('a full default release scrapes only the manager', () => {
+    const chart = Testing.chart();
+    new VirtRigaud(chart, 'release', { providers: [{ name: 'esx', type: 'vsphere', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' }] });
+    const objects = Testing.synth(chart) as Manifest[];
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['virtrigaud-manager']);
+    const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
+    const down = rule.spec.groups.flatMap((g: { rules: { alert?: string; expr: string }[] }) => g.rules).find((r: { alert?: string }) => r.alert === 'VirtrigaudProviderDown');
+    expect(down.expr).toBe('max by (namespace, provider_type, provider) (min_over_time(virtrigaud_circuit_breaker_state{namespace="virtrigaud-system"}[5m])) >= 1');
+  });
+});
