@@ -176,7 +176,7 @@ export const monitoringValuesSchema = z
           .describe('Manager ServiceMonitor; scheme follows `manager.metrics.secure`.'),
         providers: z
           .strictObject({
-            enabled: z.boolean().default(true).describe('Render the providers ServiceMonitor (only when the release has providers in `deployment` mode: otherwise it would select no Service).'),
+            enabled: z.boolean().default(true).describe('Render the providers ServiceMonitor (only with `profile: documented` and providers in `deployment` mode: v0.3.11 providers serve no `/metrics`, and otherwise it would select no Service).'),
             scheme: z.enum(['http', 'https']).default('http').describe('Scheme of the providers\' `/metrics`.'),
             tlsConfig: tlsConfigSchema({ insecureSkipVerify: false }).describe('TLS of the scrape when `scheme` is https.'),
             authorization: authorizationSchema({ mode: 'none' }).describe('Credentials of the scrape.'),
