@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 import { CRDS_JSON } from '../lib/constructs/crds';
 import { defaultValuesYaml } from '../lib/docs/values-file';
 import { valuesJsonSchema, valuesReferenceMarkdown } from '../lib/docs/values-reference';
-import { renderMetricsReference, renderRunbooks } from '../lib/monitoring/docs';
+import { METRICS_REFERENCE_FILES, renderMetricsReference, renderRunbooks } from '../lib/monitoring/docs';
+import { PROFILES } from '../lib/profile';
 import { PACKAGE_ROOT } from '../lib/paths';
 import { formatRecord, RECORD_FILE } from '../lib/rendering/output';
 import { renderRelease } from '../lib/rendering/render';
@@ -40,7 +41,7 @@ export function generatedFiles(): Map<string, string> {
   files.set('values.schema.json', JSON.stringify(valuesJsonSchema(), null, 2) + '\n');
   files.set('values.yaml', defaultValuesYaml());
   files.set('README.md', readmeWithValues(readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')));
-  files.set('docs/metrics.md', renderMetricsReference());
+  for (const profile of PROFILES) files.set(`docs/${METRICS_REFERENCE_FILES[profile]}`, renderMetricsReference(profile));
   for (const [name, content] of Object.entries(renderRunbooks()) as [string, string][]) files.set(`docs/runbooks/${name}`, content);
   // dist/ as `npm run synth` writes it, record included (so that the quick start's render may replace it).
   const release = renderRelease();

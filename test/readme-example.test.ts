@@ -32,7 +32,7 @@ test('the example type-checks against the public API', () => {
   expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
 }, 60_000);
 
-test('the example synthesizes the manager and the vSphere provider', () => {
+test('the example synthesizes the manager and the vSphere provider (a Provider object the manager runs)', () => {
   const out = mkdtempSync(join(tmpdir(), 'readme-example-'));
   const previous = process.env.CDK8S_OUTDIR;
   process.env.CDK8S_OUTDIR = out;
@@ -42,10 +42,10 @@ test('the example synthesizes the manager and the vSphere provider', () => {
     new Function('require', 'exports', js)(requireFor, {});
     const files = readdirSync(out);
     expect(files).toHaveLength(1);
-    const objects = parseAllDocuments(readFileSync(join(out, files[0]), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: { replicas?: number } });
+    const objects = parseAllDocuments(readFileSync(join(out, files[0]), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: { replicas?: number; type?: string } });
     const deployment = (name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
     expect(deployment('virtrigaud-manager')?.spec?.replicas).toBe(2);
-    expect(deployment('virtrigaud-provider-esx')).toBeDefined();
+    expect(objects.find((o) => o.kind === 'Provider' && o.metadata.name === 'esx')?.spec?.type).toBe('vsphere');
     expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
   } finally {
     if (previous === undefined) delete process.env.CDK8S_OUTDIR;

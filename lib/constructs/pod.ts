@@ -83,6 +83,8 @@ export interface RestrictedPodSpecOptions {
   readonly imagePullSecrets?: readonly { readonly name: string }[];
   readonly pod: PodValues;
   readonly terminationGracePeriodSeconds?: number;
+  /** Size limit of `/tmp`; `null`: none. @default the small manager limit */
+  readonly tmpSizeLimit?: string | null;
 }
 
 /**
@@ -106,6 +108,6 @@ export function restrictedPodSpec(o: RestrictedPodSpecOptions): k8s.PodSpec {
         volumeMounts: [...(o.container.volumeMounts ?? []), tmpVolumeMount()],
       },
     ],
-    volumes: [...(o.volumes ?? []), tmpVolume()],
+    volumes: [...(o.volumes ?? []), tmpVolume(o.tmpSizeLimit)],
   };
 }

@@ -14,7 +14,7 @@ import {
   ProviderSpecType,
 } from '../../imports/infra.virtrigaud.io';
 import { imageReference } from '../values/common';
-import { ProviderType, ProviderValues } from '../values/provider-values';
+import { PROVIDER_DEFAULTS_ENV, ProviderType, ProviderValues } from '../values/provider-values';
 import { providerJobName, ReleaseContext, resourceName } from './context';
 import { JOB_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
 import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
@@ -82,8 +82,24 @@ export function providerArgs(provider: ProviderValues): string[] {
   return [`--port=${provider.grpcPort}`, `--health-port=${PROVIDER_METRICS_PORT}`];
 }
 
+/** Path of the endpoint CA bundle (`caBundleKey`) inside the mounted credentials Secret. */
+export function caBundlePath(key: string): string {
+  return `${CREDENTIALS_MOUNT_PATH}/${key}`;
+}
+
+/** `SSL_CERT_FILE` for `caBundleKey`: Go's TLS then trusts that bundle instead of the image's CAs. */
+export function caBundleEnv(provider: ProviderValues): k8s.EnvVar[] {
+  return provider.caBundleKey === undefined ? [] : [{ name: 'SSL_CERT_FILE', value: caBundlePath(provider.caBundleKey) }];
+}
+
+/** `PROVIDER_DEFAULT_*` of `defaults` (what the v0.3.11 manager derives from `spec.defaults`). */
+function defaultsEnv(provider: ProviderValues): k8s.EnvVar[] {
+  const d = provider.defaults ?? {};
+  return (Object.keys(PROVIDER_DEFAULTS_ENV) as (keyof typeof PROVIDER_DEFAULTS_ENV)[]).flatMap((k) => (d[k] === undefined ? [] : [{ name: PROVIDER_DEFAULTS_ENV[k], value: d[k] }]));
+}
+
 /**
- * The provider's environment. With TLS off, `VIRTRIGAUD_PROVIDER_INSECURE=true` is the explicit
+ * The provider's environment (`deployment` mode; the manager sets the same from a `Provider`). With TLS off, `VIRTRIGAUD_PROVIDER_INSECURE=true` is the explicit
  * plaintext opt-out VirtRigaud ≥ v0.3.7 providers need to start without certificates.
  */
 export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
@@ -95,6 +111,9 @@ export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
     { name: 'LOG_FORMAT', value: provider.logFormat },
     { name: 'TLS_ENABLED', value: String(provider.tls.enabled) },
     ...(provider.tls.enabled ? [] : [{ name: 'VIRTRIGAUD_PROVIDER_INSECURE', value: 'true' }]),
+    { name: 'TLS_INSECURE_SKIP_VERIFY', value: String(provider.insecureSkipVerify) },
+    ...defaultsEnv(provider),
+    ...caBundleEnv(provider),
     ...envVars(provider.env),
   ];
 }
@@ -103,7 +122,10 @@ export interface VirtRigaudProviderProps {
   readonly context: ReleaseContext;
   /** One entry of `providers` (after defaults: `providersSchema.parse([...])`). */
   readonly values: ProviderValues;
-  /** Secrets for pulling images. @default - none */
+  /**
+   * Secrets for pulling images (`deployment` mode; the v0.3.11 manager ignores them on `Provider`
+   * objects, so they are not rendered there). @default - none
+   */
   readonly imagePullSecrets?: readonly { readonly name: string }[];
 }
 
@@ -144,18 +166,20 @@ export class VirtRigaudProvider extends Construct {
           type: p.type as ProviderSpecType,
           endpoint: p.endpoint,
           credentialSecretRef: { name: p.credentialsSecret },
+          ...(p.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+          ...(p.defaults && Object.keys(p.defaults).length > 0 ? { defaults: { ...p.defaults } } : {}),
           runtime: {
             mode: ProviderSpecRuntimeMode.REMOTE,
             image,
             imagePullPolicy: p.image.pullPolicy as ProviderSpecRuntimeImagePullPolicy,
-            ...(props.imagePullSecrets && props.imagePullSecrets.length > 0 ? { imagePullSecrets: props.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
+            // (No imagePullSecrets and no probes: the v0.3.11 manager ignores both.)
             replicas: p.replicas,
             resources: resourceQuantities(p.resources, Request.fromString, Limit.fromString),
             securityContext: restrictedContainerSecurityContext(),
             service: { port: p.grpcPort, tls: { enabled: p.tls.enabled, ...(tlsSecret ? { secretRef: { name: tlsSecret } } : {}) } },
             logLevel: p.logLevel as ProviderSpecRuntimeLogLevel,
             logFormat: p.logFormat as ProviderSpecRuntimeLogFormat,
-            ...(p.env.length > 0 ? { env: envVarsWithDivisor(p.env, Divisor.fromString) } : {}),
+            ...(p.env.length > 0 || p.caBundleKey !== undefined ? { env: [...caBundleEnv(p), ...envVarsWithDivisor(p.env, Divisor.fromString)] } : {}),
             ...(Object.keys(p.nodeSelector).length > 0 ? { nodeSelector: p.nodeSelector } : {}),
             ...(p.tolerations.length > 0 ? { tolerations: p.tolerations } : {}),
             ...(Object.keys(p.affinity).length > 0 ? { affinity: p.affinity as ProviderSpecRuntimeAffinity } : {}),
@@ -217,6 +241,8 @@ export class VirtRigaudProvider extends Construct {
             volumes,
             imagePullSecrets: props.imagePullSecrets,
             pod: p,
+            // Providers stage whole disks and images in /tmp: no size limit that would evict them.
+            tmpSizeLimit: null,
           }),
         },
       },
@@ -241,7 +267,13 @@ export class VirtRigaudProvider extends Construct {
  * know). It changes exactly when the provider's configuration does, for tools that track rollouts.
  */
 function configHash(p: ProviderValues, image: string, tlsSecret: string | undefined): string {
-  const settings = { type: p.type, endpoint: p.endpoint, credentialsSecret: p.credentialsSecret, tlsSecret, grpcPort: p.grpcPort, image, logLevel: p.logLevel, logFormat: p.logFormat, env: p.env };
+  const settings = {
+    type: p.type, endpoint: p.endpoint, credentialsSecret: p.credentialsSecret, tlsSecret, grpcPort: p.grpcPort, image, logLevel: p.logLevel, logFormat: p.logFormat, env: p.env,
+    // New settings enter the hash only when set, so existing releases keep their hash.
+    ...(p.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+    ...(p.caBundleKey !== undefined ? { caBundleKey: p.caBundleKey } : {}),
+    ...(p.defaults !== undefined ? { defaults: p.defaults } : {}),
+  };
   return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
 }
 

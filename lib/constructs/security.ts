@@ -31,9 +31,15 @@ export function restrictedContainerSecurityContext(): k8s.SecurityContext {
   };
 }
 
-/** The writable `/tmp` a read-only root filesystem needs. */
-export function tmpVolume(): k8s.Volume {
-  return { name: TMP_VOLUME_NAME, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } };
+/** Size limit of the manager's `/tmp` (it writes little there). */
+export const SMALL_TMP_SIZE_LIMIT = '64Mi';
+
+/**
+ * The writable `/tmp` a read-only root filesystem needs: a disk-backed emptyDir, with `sizeLimit`
+ * or none (providers stage whole disks and images in `/tmp`: a limit would evict them).
+ */
+export function tmpVolume(sizeLimit: string | null = SMALL_TMP_SIZE_LIMIT): k8s.Volume {
+  return { name: TMP_VOLUME_NAME, emptyDir: sizeLimit === null ? {} : { sizeLimit: k8s.Quantity.fromString(sizeLimit) } };
 }
 
 export function tmpVolumeMount(): k8s.VolumeMount {

@@ -56,6 +56,7 @@ export class VirtRigaud extends Construct {
     if (values.monitoring.enabled) {
       new Monitoring(this, 'monitoring', {
         context: ctx,
+        profile: values.profile,
         values: values.monitoring,
         managerMetrics: { secure: values.manager.metrics.secure },
         // Custom-resource providers run in Services the manager creates without the release's labels: not scraped.

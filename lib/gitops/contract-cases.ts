@@ -5,6 +5,11 @@ import type { RenderOptions } from '../rendering/render';
 export const CONTRACT_CASES: Readonly<Record<string, RenderOptions>> = {
   default: {},
   'all-providers': { valuesFiles: [packagePath('examples/all-providers.yaml')] },
+  // The documented profile, whose providers the toolkit may render as Deployments and Services.
+  'documented-deployment': {
+    set: ['profile=documented', ...[0, 1, 2, 3].map((i) => `providers[${i}].mode=deployment`)],
+    valuesFiles: [packagePath('examples/all-providers.yaml')],
+  },
   'ha-secure': {
     set: ['releaseName=vr', 'namespace=vr-prod', 'manager.replicas=3', 'manager.metrics.secure=true', 'monitoring.additionalLabels.release=kube-prometheus-stack'],
     valuesFiles: [packagePath('examples/vsphere.yaml')],

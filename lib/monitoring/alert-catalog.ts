@@ -3,7 +3,7 @@
  * Kept free of the PromQL builder so the values schema can import it cheaply; the expressions
  * live in `alerts.ts` and `slo.ts`.
  */
-import { getMetric, largestFiniteBucket } from './catalog';
+import { getMetric, largestFiniteBucket, Profile } from './catalog';
 
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -48,8 +48,22 @@ export interface RunbookText {
   readonly mitigation: readonly string[];
 }
 
+/** What an alert says and means under one profile, where that differs from the spec's version. */
+export interface AlertVariant {
+  readonly summary?: string;
+  readonly description?: (params: DescriptionParams) => string;
+  readonly runbook?: RunbookText;
+}
+
 export interface AlertSpec {
   readonly name: AlertName;
+  /**
+   * Profiles the alert exists in, and for the others why it does not (the docs print the reason).
+   * Missing: every profile.
+   */
+  readonly absentFrom?: Partial<Readonly<Record<Profile, string>>>;
+  /** Per-profile wording (e.g. which signal the alert reads in v0.3.11). */
+  readonly variants?: Partial<Readonly<Record<Profile, AlertVariant>>>;
   /** `spec`: one of the spec's four alerts; `slo`: the VM-creation SLO pair; `extra`: added by the toolkit. */
   readonly origin: 'spec' | 'slo' | 'extra';
   readonly severity: Severity;
@@ -62,7 +76,18 @@ export interface AlertSpec {
   readonly runbook: RunbookText;
 }
 
-const VM_CREATE_CEILING = largestFiniteBucket(getMetric('virtrigaud_vm_operations_duration_seconds'));
+const VM_CREATE_CEILING = largestFiniteBucket(getMetric('virtrigaud_vm_operations_duration_seconds', 'documented'));
+
+/** Whether `alert` exists in `profile`. */
+export function alertInProfile(alert: AlertSpec, profile: Profile): boolean {
+  return alert.absentFrom?.[profile] === undefined;
+}
+
+/** The alert's summary, description and runbook under `profile`. */
+export function alertText(alert: AlertSpec, profile: Profile): Required<AlertVariant> {
+  const v = alert.variants?.[profile] ?? {};
+  return { summary: v.summary ?? alert.summary, description: v.description ?? alert.description, runbook: v.runbook ?? alert.runbook };
+}
 
 /** Burn-rate windows of the SLO alerts (Google SRE workbook, "multiwindow, multi-burn-rate alerts"). */
 export const SLO_BURN_WINDOWS = {
@@ -87,6 +112,30 @@ export const ALERTS: Readonly<Record<AlertName, AlertSpec>> = {
     origin: 'spec',
     severity: 'critical',
     for: '5m',
+    variants: {
+      'v0.3.11': {
+        summary: 'A VirtRigaud provider is unreachable: the manager\'s circuit breaker for it stays open.',
+        description: ({ forText }) =>
+          `The manager's circuit breaker for provider {{ $labels.provider }} ({{ $labels.provider_type }}) in namespace {{ $labels.namespace }} has not closed for more than ${forText}: its RPCs keep failing with Unavailable, DeadlineExceeded, Internal or Unknown.`,
+        runbook: {
+          meaning:
+            'VirtRigaud v0.3.11 providers serve no `/metrics`, so their scrape status says nothing. The manager keeps one circuit breaker per Provider object it dials (`virtrigaud_circuit_breaker_state{provider_type, provider}`: 0 closed, 1 half-open, 2 open); it opens after 10 infrastructure failures (gRPC `Unavailable`, `DeadlineExceeded`, `Internal`, `Unknown`), refuses RPCs for 60 s, then lets probes through (half-open) and closes on success. The alert fires for a provider whose breaker was not closed at any sample of the last 5 minutes (`min_over_time(…[5m]) >= 1`, so a hanging half-open probe does not reset it), sustained for the alert\'s `for` duration, and names the provider. A breaker exists once the manager has dialled the provider (a VM references it); a Provider nobody uses has none, and is not reported.',
+          impact:
+            'VM operations on the provider\'s hypervisor stop: VirtualMachines served by it are not created, changed, powered or deleted, and their status goes stale. Other providers are unaffected.',
+          diagnosis: [
+            'Which provider: the alert\'s `provider` and `provider_type` labels (the Provider object\'s name and type).',
+            'The Provider\'s status: `kubectl -n <namespace> get provider <provider> -o yaml` (conditions, `status.runtime.phase`).',
+            'The pods the manager runs for it: `kubectl -n <namespace> get pods -l app.kubernetes.io/name=virtrigaud-provider,app.kubernetes.io/instance=<provider> -o wide`; then `kubectl -n <namespace> logs deploy/virtrigaud-provider-<namespace>-<provider>`.',
+            'RPC failures the manager sees: `sum by (method, code) (rate(virtrigaud_provider_rpc_requests_total{provider_type="<type>", code!="OK"}[5m]))`.',
+            'TLS between manager and provider: the manager\'s log shows handshake errors when the provider certificate is not valid for `virtrigaud-provider-<namespace>-<provider>.<namespace>.svc.cluster.local`.',
+          ],
+          mitigation: [
+            'Fix the cause shown in the pod events or logs (image pull, credentials Secret, hypervisor endpoint, certificates, resources); the breaker closes after the next successful probe.',
+            'If the Provider was removed on purpose, restart the manager to drop its breaker series, or silence the alert.',
+          ],
+        },
+      },
+    },
     summary: 'A VirtRigaud provider is down or has no scrape target.',
     description: ({ forText }) =>
       `{{ if $labels.instance }}Provider target {{ $labels.instance }} of {{ $labels.service }} in namespace {{ $labels.namespace }} has been down for more than ${forText}.` +
@@ -163,6 +212,10 @@ export const ALERTS: Readonly<Record<AlertName, AlertSpec>> = {
   VirtrigaudSlowVMCreation: {
     name: 'VirtrigaudSlowVMCreation',
     origin: 'spec',
+    absentFrom: {
+      'v0.3.11':
+        'v0.3.11 does not register virtrigaud_vm_operations_duration_seconds, and nothing else it emits measures VM creation time (virtrigaud_provider_rpc_latency_seconds{method="Create"} times only the RPC that starts the asynchronous task).',
+    },
     severity: 'warning',
     for: '15m',
     threshold: {
@@ -196,6 +249,28 @@ export const ALERTS: Readonly<Record<AlertName, AlertSpec>> = {
     origin: 'spec',
     severity: 'warning',
     for: '10m',
+    variants: {
+      'v0.3.11': {
+        description: ({ threshold, forText }) =>
+          `The work queue of controller {{ $labels.name }} in namespace {{ $labels.namespace }} holds {{ $value }} items (threshold ${threshold ?? 0}) for more than ${forText}.`,
+        runbook: {
+          meaning:
+            'A controller\'s work queue in the manager has held more items than the threshold for the alert\'s `for` duration: objects are queued faster than they are reconciled. v0.3.11 never sets `virtrigaud_queue_depth`; the alert reads controller-runtime\'s `workqueue_depth{name}` (`name` is the controller: `virtualmachine`, `provider`, `vmclass`, …).',
+          impact: 'Changes to objects of that kind are applied late; status updates lag.',
+          diagnosis: [
+            'Queue depth per controller: `sum by (name) (workqueue_depth)`.',
+            'Reconcile rate and errors: `sum by (kind, outcome) (rate(virtrigaud_manager_reconcile_total[5m]))`; slow reconciles: `histogram_quantile(0.95, sum by (le, kind) (rate(virtrigaud_manager_reconcile_duration_seconds_bucket[5m])))`.',
+            'Manager CPU throttling and restarts: `kubectl -n <namespace> top pod -l app.kubernetes.io/component=manager`.',
+            'Provider slowness behind it: see VirtrigaudProviderDown and the gRPC latency panels.',
+          ],
+          mitigation: [
+            'Give the manager more CPU if it is throttled; fix failing reconciles that requeue in a loop.',
+            'Fix the slow or failing provider the reconciles wait for.',
+            'Bulk changes (e.g. a large VMSet scale-up) drain on their own; silence the alert for the operation.',
+          ],
+        },
+      },
+    },
     threshold: { default: 100, atLeast: 0, unit: 'items', meaning: 'work-queue depth per resource kind' },
     summary: 'The VirtRigaud manager has a work-queue backlog.',
     description: ({ threshold, forText }) =>

@@ -3,8 +3,8 @@
  * Annotations follow the mixin conventions: static `summary` ending in a period, templated
  * `description`, `runbook_url` from one pattern; labels carry `severity`.
  */
-import { ALERTS, AlertName, AlertSpec, humanizeDuration } from './alert-catalog';
-import { absent, eq, gt, maxBy, or, PromQL, Vector } from './promql';
+import { alertText, ALERTS, AlertName, AlertSpec, humanizeDuration } from './alert-catalog';
+import { absent, compare, eq, gt, maxBy, or, overTime, PromQL, Vector } from './promql';
 import { recordedOrInline } from './recording-rules';
 import { burnRateExpression } from './slo';
 import type { AlertValues } from '../values/monitoring-values';
@@ -40,6 +40,11 @@ export interface AlertingRule {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
+/** `virtrigaud_circuit_breaker_state` of a half-open breaker (upstream `CircuitBreakerHalfOpen`; 2 is open). */
+export const CIRCUIT_BREAKER_HALF_OPEN = 1;
+/** Window in which a breaker must never have been closed. */
+export const CIRCUIT_BREAKER_WINDOW = '5m';
+
 type ExpressionBuilder = (c: AlertContext, threshold: number | undefined) => Vector;
 
 const requireThreshold = (name: string, t: number | undefined): number => {
@@ -51,7 +56,14 @@ const requireThreshold = (name: string, t: number | undefined): number => {
 export const ALERT_EXPRESSIONS: Readonly<Record<AlertName, ExpressionBuilder>> = {
   // Spec: up{job="virtrigaud-provider"} == 0 — silent when the target vanishes. Here: any target
   // down, or no target at all (per provider Service when the providers are known).
+  // v0.3.11: providers serve no /metrics (their `up` is 0 or absent whatever their health); the
+  // manager's circuit breaker for a provider is open after repeated infrastructure failures.
   VirtrigaudProviderDown: (c) => {
+    if (c.q.profile === 'v0.3.11') {
+      // Not closed at any sample of the window (open, or half-open while a probe hangs): unreachable.
+      const state = maxBy(['namespace', 'provider_type', 'provider'], overTime('min', c.q.metric('virtrigaud_circuit_breaker_state'), CIRCUIT_BREAKER_WINDOW));
+      return compare('>=', state, CIRCUIT_BREAKER_HALF_OPEN);
+    }
     const target = { job: c.providerJob, namespace: c.namespace };
     const down = eq(c.q.up(target), 0);
     const missing = !c.scraped.providers
@@ -75,8 +87,12 @@ export const ALERT_EXPRESSIONS: Readonly<Record<AlertName, ExpressionBuilder>> =
       recordedOrInline(c.q, 'namespace_provider_operation:virtrigaud_vm_operations_duration_seconds:p95_rate5m', { operation: 'Create' }, c.useRecorded),
       requireThreshold('VirtrigaudSlowVMCreation', t),
     ),
+  // v0.3.11 never sets virtrigaud_queue_depth: controller-runtime's workqueue_depth{name} instead.
   VirtrigaudQueueBacklog: (c, t) =>
-    gt(recordedOrInline(c.q, 'namespace_kind:virtrigaud_queue_depth:sum', {}, c.useRecorded), requireThreshold('VirtrigaudQueueBacklog', t)),
+    gt(
+      recordedOrInline(c.q, c.q.profile === 'v0.3.11' ? 'namespace_name:workqueue_depth:sum' : 'namespace_kind:virtrigaud_queue_depth:sum', {}, c.useRecorded),
+      requireThreshold('VirtrigaudQueueBacklog', t),
+    ),
   VirtrigaudVMCreationErrorBudgetFastBurn: (c) => burnRateExpression(c.q, 'VirtrigaudVMCreationErrorBudgetFastBurn', c.objective),
   VirtrigaudVMCreationErrorBudgetSlowBurn: (c) => burnRateExpression(c.q, 'VirtrigaudVMCreationErrorBudgetSlowBurn', c.objective),
 };
@@ -90,14 +106,15 @@ export function runbookUrl(pattern: string, alert: string): string {
 export function buildAlert(spec: AlertSpec, values: AlertValues, c: AlertContext, runbookUrlPattern: string): AlertingRule {
   const threshold = spec.threshold ? values.threshold ?? spec.threshold.default : undefined;
   const expr = ALERT_EXPRESSIONS[spec.name](c, threshold);
+  const text = alertText(spec, c.q.profile);
   return {
     alert: spec.name,
     expr: expr.text,
     for: values.for,
     labels: { ...values.labels, severity: values.severity },
     annotations: {
-      summary: spec.summary,
-      description: spec.description({ forText: humanizeDuration(values.for), threshold, objective: c.objective }),
+      summary: text.summary,
+      description: text.description({ forText: humanizeDuration(values.for), threshold, objective: c.objective }),
       runbook_url: runbookUrl(runbookUrlPattern, spec.name),
     },
   };

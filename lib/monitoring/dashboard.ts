@@ -18,11 +18,12 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ReleaseContext, managerJobName, providerJobName, resourceName } from '../constructs/context';
 import { objectMeta } from '../constructs/labels';
 import type { MonitoringValues } from '../values/monitoring-values';
-import { FAILED_OUTCOMES } from './catalog';
+import { DEFAULT_PROFILE, FAILED_OUTCOMES, Profile } from './catalog';
 import {
   aggregate,
   countBy,
   div,
+  maxBy,
   histogramQuantile,
   Matchers,
   mul,
@@ -85,6 +86,13 @@ const UP_MAPPINGS: d.ValueMapping[] = [
   { type: d.MappingType.ValueToText, options: { '0': { text: 'DOWN', color: 'red', index: 0 }, '1': { text: 'UP', color: 'green', index: 1 } } },
 ];
 
+const CIRCUIT_BREAKER_MAPPINGS: d.ValueMapping[] = [
+  {
+    type: d.MappingType.ValueToText,
+    options: { '0': { text: 'CLOSED', color: 'green', index: 0 }, '1': { text: 'HALF-OPEN', color: 'orange', index: 1 }, '2': { text: 'OPEN', color: 'red', index: 2 } },
+  },
+];
+
 const UP_STEPS = [
   { value: null, color: 'red' },
   { value: 1, color: 'green' },
@@ -93,8 +101,10 @@ const UP_STEPS = [
 function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
   const ops = (m: Matchers<string> = {}) => rate(q.metric('virtrigaud_vm_operations_total', m), W);
   const p95 = (by: string[], bucket: Vector) => histogramQuantile(0.95, sumBy([...by, 'le'], rate(bucket, W)));
-  const failed = oneOf(FAILED_OUTCOMES);
-  return [
+  const failed = oneOf(FAILED_OUTCOMES[q.profile]);
+  /** The panel in these profiles only (built only there: its queries name that profile's families). */
+  const only = (profiles: readonly Profile[], panel: () => PanelSpec): PanelSpec[] => (profiles.includes(q.profile) ? [panel()] : []);
+  const rows: RowSpec[] = [
     {
       title: 'Overview',
       panels: [
@@ -114,16 +124,30 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
           ],
           queries: [{ expr: mul(div(sum(ops({ operation: 'Create', outcome: 'success' })), sum(ops({ operation: 'Create' }))), 100), legend: 'success rate' }],
         },
-        {
+        ...only(['documented'], () => ({
           title: 'Provider health',
           description: 'Scrape status of every provider target (`up`; spec panel).',
-          kind: 'stat',
+          kind: 'stat' as const,
           unit: 'none',
           width: 8,
           mappings: UP_MAPPINGS,
           steps: UP_STEPS,
           queries: [{ expr: q.up({ job: providerJobName(ctx), namespace: ctx.namespace }), legend: '{{service}} {{instance}}' }],
-        },
+        })),
+        ...only(['v0.3.11'], () => ({
+          title: 'Provider health',
+          description: 'State of the manager\'s circuit breaker for each provider it dials (spec panel; v0.3.11 providers serve no /metrics, so their scrape status says nothing).',
+          kind: 'stat' as const,
+          unit: 'none',
+          width: 8,
+          mappings: CIRCUIT_BREAKER_MAPPINGS,
+          steps: [
+            { value: null, color: 'green' },
+            { value: 1, color: 'orange' },
+            { value: 2, color: 'red' },
+          ],
+          queries: [{ expr: maxBy(['provider_type', 'provider'], q.metric('virtrigaud_circuit_breaker_state')), legend: '{{provider}} ({{provider_type}})' }],
+        })),
         {
           title: 'Manager health',
           description: 'Scrape status of every manager replica (`up`).',
@@ -149,7 +173,7 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
       panels: [
         {
           title: 'Error rate by provider',
-          description: 'Share of VM operations that failed (outcome failure or error), by provider. The spec\'s panel grouped virtrigaud_errors_total by provider_type, a label it does not carry.',
+          description: 'Share of VM operations that failed (outcome failure or error; v0.3.11: error), by provider. The spec\'s panel grouped virtrigaud_errors_total by provider_type, a label it does not carry.',
           kind: 'timeseries',
           unit: 'percentunit',
           min: 0,
@@ -192,7 +216,7 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
     {
       title: 'Latency',
       panels: [
-        {
+        ...only(['documented'], () => ({
           title: 'p95 VM creation time by provider',
           description: '95th percentile of VM creation time (spec query). Values stop at the largest finite bucket (300 s).',
           kind: 'timeseries',
@@ -200,8 +224,8 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
           min: 0,
           width: 8,
           queries: [{ expr: p95(['provider_type', 'provider'], q.bucket('virtrigaud_vm_operations_duration_seconds', { operation: 'Create' })), legend: '{{provider}} ({{provider_type}})' }],
-        },
-        {
+        })),
+        ...only(['documented'], () => ({
           title: 'p95 VM operation latency by operation',
           description: '95th percentile of VM operation duration by operation.',
           kind: 'timeseries',
@@ -209,7 +233,7 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
           min: 0,
           width: 8,
           queries: [{ expr: p95(['operation'], q.bucket('virtrigaud_vm_operations_duration_seconds')), legend: '{{operation}}' }],
-        },
+        })),
         {
           title: 'p95 gRPC latency by method',
           description: '95th percentile of provider gRPC latency by method (spec query, with the `by` moved into the aggregation).',
@@ -278,7 +302,7 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
           width: 8,
           queries: [{ expr: sumBy(['provider_type', 'method', 'code'], rate(q.metric('virtrigaud_provider_rpc_requests_total'), W)), legend: '{{provider_type}} {{method}} {{code}}' }],
         },
-        {
+        ...only(['documented'], () => ({
           title: 'VM lifecycle operations',
           description: 'Reconfigure, snapshot, clone and image-preparation operations per second.',
           kind: 'timeseries',
@@ -291,13 +315,22 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
             { expr: sumBy(['linked', 'outcome'], rate(q.metric('virtrigaud_vm_clone_total'), W)), legend: 'clone linked={{linked}} {{outcome}}' },
             { expr: sumBy(['provider_type', 'outcome'], rate(q.metric('virtrigaud_vm_image_prepare_total'), W)), legend: 'image prepare {{provider_type}} {{outcome}}' },
           ],
-        },
+        })),
+        ...only(['v0.3.11'], () => ({
+          title: 'Circuit-breaker failures per second',
+          description: 'Provider RPCs failing with Unavailable, DeadlineExceeded, Internal or Unknown, as counted by the manager\'s circuit breaker per provider.',
+          kind: 'timeseries' as const,
+          unit: 'ops',
+          min: 0,
+          width: 8,
+          queries: [{ expr: sumBy(['provider_type', 'provider'], rate(q.metric('virtrigaud_circuit_breaker_failures_total'), W)), legend: '{{provider}} ({{provider_type}})' }],
+        })),
       ],
     },
     {
       title: 'Queues and tasks',
       panels: [
-        {
+        ...only(['documented'], () => ({
           title: 'Queue depth',
           description: 'Work-queue depth by resource kind, and its 5-minute average (spec queries).',
           kind: 'timeseries',
@@ -308,7 +341,19 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
             { expr: sumBy(['kind'], q.metric('virtrigaud_queue_depth')), legend: '{{kind}}' },
             { expr: sumBy(['kind'], overTime('avg', q.metric('virtrigaud_queue_depth'), '5m')), legend: '{{kind}} (5m average)' },
           ],
-        },
+        })),
+        ...only(['v0.3.11'], () => ({
+          title: 'Queue depth',
+          description: 'Work-queue depth by controller (controller-runtime\'s workqueue_depth; v0.3.11 never sets virtrigaud_queue_depth), and its 5-minute average (spec queries).',
+          kind: 'timeseries' as const,
+          unit: 'short',
+          min: 0,
+          width: 12,
+          queries: [
+            { expr: sumBy(['name'], q.metric('workqueue_depth')), legend: '{{name}}' },
+            { expr: sumBy(['name'], overTime('avg', q.metric('workqueue_depth'), '5m')), legend: '{{name}} (5m average)' },
+          ],
+        })),
         {
           title: 'Inflight tasks',
           description: 'Inflight provider tasks by provider (spec query, with the `by` moved into a sum).',
@@ -322,7 +367,8 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
     },
     {
       title: 'Provider-specific',
-      panels: [
+      // The vSphere and libvirt families exist in the documented catalog only (built only there).
+      panels: q.profile !== 'documented' ? [] : [
         {
           title: 'vSphere API calls per second',
           description: 'vSphere API calls per second by datacenter and method.',
@@ -362,6 +408,7 @@ function panelSpecs(ctx: ReleaseContext, q: PromQL): RowSpec[] {
       ],
     },
   ];
+  return rows.filter((r) => r.panels.length > 0);
 }
 
 /** A Prometheus target as the SDK types it (`cog.Builder<Dataquery>`). */
@@ -414,8 +461,8 @@ export function dashboardTitle(ctx: ReleaseContext, values: DashboardValues): st
 }
 
 /** Builds the dashboard; every query is validated (Grafana macros substituted). */
-export function buildDashboard(ctx: ReleaseContext, values: DashboardValues, validate: ValidateOptions = {}): DashboardBuild {
-  const q = new PromQL({ scope: { namespace: ctx.namespace } });
+export function buildDashboard(ctx: ReleaseContext, values: DashboardValues, validate: ValidateOptions = {}, profile: Profile = DEFAULT_PROFILE): DashboardBuild {
+  const q = new PromQL({ profile, scope: { namespace: ctx.namespace } });
   const uid = dashboardUid(ctx, values);
   const title = dashboardTitle(ctx, values);
   const builder = new d.DashboardBuilder(title)

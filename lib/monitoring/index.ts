@@ -18,6 +18,6 @@ export type { RuleGroup, Rule, RecordingRule, RuleSetOptions } from './rules';
 export { createServiceMonitors, managerEndpoint, providersEndpoint, metricRelabelings, METRICS_PORT_NAME, METRICS_PATH } from './service-monitors';
 export { buildDashboard, createDashboardConfigMap, dashboardUid, dashboardTitle, dashboardFileName, SPEC_PANEL_TITLES } from './dashboard';
 export type { DashboardBuild } from './dashboard';
-export { renderMetricsReference, renderRunbooks, DOCS_CONTEXT } from './docs';
+export { renderMetricsReference, renderRunbooks, DOCS_CONTEXT, METRICS_REFERENCE_FILES } from './docs';
 export { monitoringValuesSchema } from '../values/monitoring-values';
 export type { MonitoringValues, MonitoringValuesInput, AlertValues } from '../values/monitoring-values';

@@ -4,6 +4,7 @@ import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.
 import { ReleaseContext } from '../constructs/context';
 import type { MonitoringValues } from '../values/monitoring-values';
 import type { ProviderRef } from './alerts';
+import { DEFAULT_PROFILE, Profile } from './catalog';
 import { buildDashboard, createDashboardConfigMap, DashboardBuild } from './dashboard';
 import type { ValidateOptions } from './promql-validate';
 import { buildRuleGroups, createPrometheusRule, RuleGroup } from './rules';
@@ -11,6 +12,11 @@ import { createServiceMonitors } from './service-monitors';
 
 export interface MonitoringProps {
   readonly context: ReleaseContext;
+  /**
+   * The metrics catalog rules and panels are built from. With `v0.3.11` the providers serve no
+   * `/metrics`, so no providers ServiceMonitor is rendered. @default DEFAULT_PROFILE
+   */
+  readonly profile?: Profile;
   readonly values: MonitoringValues;
   /** How the manager serves `/metrics`; `secure`: HTTPS with Kubernetes authn/authz (`--metrics-secure`). */
   readonly managerMetrics?: { readonly secure?: boolean };
@@ -48,8 +54,10 @@ export class Monitoring extends Construct {
     if (!values.enabled) return;
     const additionalLabels = values.additionalLabels;
 
-    // A ServiceMonitor that selects no Service scrapes nothing: without provider Services, none for the providers.
-    const providersScrapable = props.providers === undefined || props.providers.length > 0;
+    const profile = props.profile ?? DEFAULT_PROFILE;
+    // A ServiceMonitor that selects no Service scrapes nothing: without provider Services, none for the
+    // providers; v0.3.11 providers serve no /metrics (a scrape would get 404): none either.
+    const providersScrapable = profile !== 'v0.3.11' && (props.providers === undefined || props.providers.length > 0);
     const serviceMonitors = providersScrapable ? values.serviceMonitors : { ...values.serviceMonitors, providers: { ...values.serviceMonitors.providers, enabled: false } };
     const monitors = createServiceMonitors(this, {
       context: ctx,
@@ -63,6 +71,7 @@ export class Monitoring extends Construct {
     if (values.rules.enabled) {
       const sm = serviceMonitors;
       this.ruleGroups = buildRuleGroups(ctx, values.rules, {
+        profile,
         providers: props.providers,
         validate: props.validate,
         scraped: { manager: sm.enabled && sm.manager.enabled, providers: sm.enabled && sm.providers.enabled },
@@ -73,7 +82,7 @@ export class Monitoring extends Construct {
     }
 
     if (values.dashboard.enabled) {
-      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate);
+      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate, profile);
       this.dashboardConfigMap = createDashboardConfigMap(this, 'dashboard', { context: ctx, values: values.dashboard, additionalLabels, build: this.dashboard });
     }
   }

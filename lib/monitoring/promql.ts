@@ -16,12 +16,14 @@ import {
   CounterName,
   GaugeName,
   getMetric,
+  DEFAULT_PROFILE,
   HistogramName,
-  LABELS,
-  LabelName,
   LabelsOf,
   largestFiniteBucket,
   MetricDefinition,
+  Profile,
+  PROFILE_LABELS,
+  PROFILE_TITLES,
   suggest,
   TARGET_LABELS,
   TargetLabel,
@@ -161,6 +163,8 @@ export function levelName(labels: readonly string[]): string {
 const RECORD_NAME = /^([a-z_]*):([a-z][a-z0-9_]*):([a-z][a-z0-9_]*)$/;
 
 export interface PromQLOptions {
+  /** The metrics catalog expressions are checked against. @default DEFAULT_PROFILE (the version installed) */
+  readonly profile?: Profile;
   /**
    * Equality matchers added to every selector (e.g. the release's `namespace`), so that the
    * expressions of one release never read another release's series.
@@ -173,16 +177,19 @@ export interface PromQLOptions {
  * recording rules defined so far.
  */
 export class PromQL {
+  /** The profile whose catalog every selector is checked against. */
+  public readonly profile: Profile;
   private readonly scope: readonly Matcher[];
   private readonly recordings = new Map<string, Vector>();
 
   constructor(options: PromQLOptions = {}) {
+    this.profile = options.profile ?? DEFAULT_PROFILE;
     this.scope = Object.entries(options.scope ?? {}).map(([label, value]) => ({ label, op: '=' as const, value }));
   }
 
   /** A counter or gauge of the catalog. */
   metric<M extends CounterName | GaugeName>(name: M, matchers: Matchers<LabelsOf<M> | TargetLabel> = {}): Vector {
-    const metric = getMetric(name);
+    const metric = this.getMetric(name);
     if (metric.type === 'histogram') {
       throw new CatalogError(`${name} is a histogram: select ${name}_bucket, _sum or _count with bucket()/histogramCount()`);
     }
@@ -191,7 +198,7 @@ export class PromQL {
 
   /** `<histogram>_bucket`: the histogram's labels plus `le`. */
   bucket<M extends HistogramName>(name: M, matchers: Matchers<LabelsOf<M> | TargetLabel> = {}): Vector {
-    const metric = getMetric(name);
+    const metric = this.getMetric(name);
     if (metric.type !== 'histogram') throw new CatalogError(`${name} is a ${metric.type}, not a histogram: it has no _bucket series`);
     const v = this.select(`${name}_bucket`, metric, [...metric.labels, ...TARGET_LABELS, 'le'], matchers as Matchers<string>, 'histogram-series', 0);
     return new Vector(v.text, { ...v.info, histogram: { metric: name, ceiling: largestFiniteBucket(metric), rated: false } });
@@ -199,9 +206,16 @@ export class PromQL {
 
   /** `<histogram>_count`. */
   histogramCount<M extends HistogramName>(name: M, matchers: Matchers<LabelsOf<M> | TargetLabel> = {}): Vector {
-    const metric = getMetric(name);
+    const metric = this.getMetric(name);
     if (metric.type !== 'histogram') throw new CatalogError(`${name} is a ${metric.type}, not a histogram: it has no _count series`);
     return this.select(`${name}_count`, metric, [...metric.labels, ...TARGET_LABELS], matchers as Matchers<string>, 'histogram-series', 0);
+  }
+
+  /** The metric in this builder's profile; refused when missing there or never set. */
+  private getMetric(name: string): MetricDefinition {
+    const metric = getMetric(name, this.profile);
+    if (metric.neverSet) throw new CatalogError(`${name} (profile ${this.profile}, ${PROFILE_TITLES[this.profile]}): ${metric.neverSet}`);
+    return metric;
   }
 
   /** Prometheus' synthetic `up` of every target (1 when the last scrape succeeded). */
@@ -268,7 +282,7 @@ export class PromQL {
       if (!allowed.includes(label)) {
         throw new CatalogError(`${name}{${label}${matcher.op}${quote(matcher.value)}}: ${name} has no label ${JSON.stringify(label)} (labels: ${labelList(allowed)})${suggest(label, allowed)}`);
       }
-      checkLabelValue(name, matcher);
+      checkLabelValue(name, matcher, this.profile);
       list.push(matcher);
     }
     for (const s of this.scope) {
@@ -294,8 +308,9 @@ export class PromQL {
 }
 
 /** Rejects a matcher on a value a closed label never takes (`outcome=" failure "` selects nothing). */
-function checkLabelValue(series: string, m: Matcher): void {
-  const def = (LABELS as Readonly<Record<string, (typeof LABELS)[LabelName] | undefined>>)[m.label];
+function checkLabelValue(series: string, m: Matcher, profile: Profile): void {
+  // Only catalog metrics' own labels are checked (recorded series keep them too).
+  const def = PROFILE_LABELS[profile][m.label] as (typeof PROFILE_LABELS)[Profile][string] | undefined;
   if (!def || !def.closed) return;
   let values: string[];
   if (m.op === '=' || m.op === '!=') {
@@ -307,7 +322,7 @@ function checkLabelValue(series: string, m: Matcher): void {
   }
   for (const v of values) {
     if (!def.values.includes(v)) {
-      throw new CatalogError(`${series}{${m.label}${m.op}${quote(m.value)}}: ${JSON.stringify(v)} is not a value of ${m.label} (values: ${def.values.join(', ')})`);
+      throw new CatalogError(`${series}{${m.label}${m.op}${quote(m.value)}}: ${JSON.stringify(v)} is not a value of ${m.label} in profile ${profile} (values: ${def.values.join(', ')})`);
     }
   }
 }

@@ -5,7 +5,7 @@
  * in Prometheus, and two releases in two namespaces must never record the same series.
  * Ratios sum numerator and denominator separately before dividing.
  */
-import { FAILED_OUTCOMES } from './catalog';
+import { FAILED_OUTCOMES, Profile } from './catalog';
 import { div, histogramQuantile, Matchers, ne, oneOf, overTime, PromQL, rate, sumBy, Vector } from './promql';
 
 /** Window of the recorded rates (the spec's queries use 5m). */
@@ -17,6 +17,8 @@ export interface RecordingRuleSpec {
   readonly help: string;
   /** Which example query of the spec it answers, if any. */
   readonly specQuery?: string;
+  /** Profiles whose catalog has what it reads. Missing: every profile. */
+  readonly profiles?: readonly Profile[];
   /**
    * The expression; `matchers` (on labels the output keeps) are pushed down to the raw selectors,
    * so an alert can inline `build(q, { operation: 'Create' })` when recording rules are off.
@@ -25,12 +27,13 @@ export interface RecordingRuleSpec {
 }
 
 type M = Matchers<string>;
-const failed = oneOf(FAILED_OUTCOMES);
+/** `outcome=~"…"` of failed operations in the builder's profile. */
+const failed = (q: PromQL) => oneOf(FAILED_OUTCOMES[q.profile]);
 
 const ops = (q: PromQL, m: M, extra: M = {}) => rate(q.metric('virtrigaud_vm_operations_total', { ...m, ...extra }), RATE_WINDOW);
 const opsErrorRatio = (q: PromQL, by: string[], m: M, window = RATE_WINDOW) =>
   div(
-    sumBy(by, rate(q.metric('virtrigaud_vm_operations_total', { ...m, outcome: failed }), window)),
+    sumBy(by, rate(q.metric('virtrigaud_vm_operations_total', { ...m, outcome: failed(q) }), window)),
     sumBy(by, rate(q.metric('virtrigaud_vm_operations_total', m), window)),
   );
 
@@ -54,7 +57,7 @@ export const RECORDING_RULES: readonly RecordingRuleSpec[] = [
   },
   {
     name: 'namespace:virtrigaud_vm_operations:error_ratio_rate5m',
-    help: 'Share of VM operations that failed (outcome failure or error).',
+    help: 'Share of VM operations that failed (outcome failure or error; v0.3.11: error).',
     specQuery: 'Error rate: overall error rate',
     build: (q, m = {}) => opsErrorRatio(q, ['namespace'], m),
   },
@@ -80,6 +83,7 @@ export const RECORDING_RULES: readonly RecordingRuleSpec[] = [
   },
   {
     name: 'namespace_operation:virtrigaud_vm_operations_duration_seconds:p95_rate5m',
+    profiles: ['documented'],
     help: '95th percentile of VM operation duration by operation (seconds).',
     specQuery: 'Latency: 95th percentile VM creation time',
     build: (q, m = {}) =>
@@ -87,6 +91,7 @@ export const RECORDING_RULES: readonly RecordingRuleSpec[] = [
   },
   {
     name: 'namespace_provider_operation:virtrigaud_vm_operations_duration_seconds:p95_rate5m',
+    profiles: ['documented'],
     help: '95th percentile of VM operation duration by provider and operation (seconds).',
     build: (q, m = {}) =>
       histogramQuantile(
@@ -103,15 +108,31 @@ export const RECORDING_RULES: readonly RecordingRuleSpec[] = [
   },
   {
     name: 'namespace_kind:virtrigaud_queue_depth:sum',
+    profiles: ['documented'],
     help: 'Current work-queue depth by resource kind.',
     specQuery: 'Queue depth: current queue depth',
     build: (q, m = {}) => sumBy(['namespace', 'kind'], q.metric('virtrigaud_queue_depth', m)),
   },
   {
     name: 'namespace_kind:virtrigaud_queue_depth:avg_over_time5m',
+    profiles: ['documented'],
     help: 'Work-queue depth by resource kind, averaged over 5 minutes.',
     specQuery: 'Queue depth: average queue depth over time',
     build: (q, m = {}) => sumBy(['namespace', 'kind'], overTime('avg', q.metric('virtrigaud_queue_depth', m), RATE_WINDOW)),
+  },
+  {
+    name: 'namespace_name:workqueue_depth:sum',
+    profiles: ['v0.3.11'],
+    help: 'Current work-queue depth by controller (controller-runtime; v0.3.11 never sets virtrigaud_queue_depth).',
+    specQuery: 'Queue depth: current queue depth',
+    build: (q, m = {}) => sumBy(['namespace', 'name'], q.metric('workqueue_depth', m)),
+  },
+  {
+    name: 'namespace_name:workqueue_depth:avg_over_time5m',
+    profiles: ['v0.3.11'],
+    help: 'Work-queue depth by controller, averaged over 5 minutes.',
+    specQuery: 'Queue depth: average queue depth over time',
+    build: (q, m = {}) => sumBy(['namespace', 'name'], overTime('avg', q.metric('workqueue_depth', m), RATE_WINDOW)),
   },
   {
     name: 'namespace_provider:virtrigaud_provider_tasks_inflight:sum',
@@ -128,6 +149,9 @@ export const RECORDING_RULES: readonly RecordingRuleSpec[] = [
 ];
 
 const byName = new Map(RECORDING_RULES.map((r) => [r.name, r]));
+
+/** Whether a recording rule exists in `profile`. */
+export const ruleInProfile = (rule: { readonly profiles?: readonly Profile[] }, profile: Profile): boolean => rule.profiles === undefined || rule.profiles.includes(profile);
 
 export function recordingRule(name: string): RecordingRuleSpec {
   const rule = byName.get(name);

@@ -10,11 +10,12 @@ import { ReleaseContext, managerJobName, providerJobName, resourceName } from '.
 import { objectMeta } from '../constructs/labels';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import type { MonitoringValues } from '../values/monitoring-values';
-import { ALERT_NAMES, ALERTS } from './alert-catalog';
+import { alertInProfile, ALERT_NAMES, ALERTS } from './alert-catalog';
+import { DEFAULT_PROFILE, Profile } from './catalog';
 import { AlertContext, AlertingRule, buildAlert, ProviderRef } from './alerts';
 import { PromQL } from './promql';
 import { assertValidPromQL, ValidateOptions } from './promql-validate';
-import { RECORDING_RULES } from './recording-rules';
+import { RECORDING_RULES, ruleInProfile } from './recording-rules';
 import { SLO_RECORDING_RULES } from './slo';
 
 export const RECORDING_GROUP = 'virtrigaud.recording';
@@ -36,6 +37,8 @@ export interface RuleGroup {
 export type RulesValues = MonitoringValues['rules'];
 
 export interface RuleSetOptions {
+  /** The metrics catalog the rules are built for. @default DEFAULT_PROFILE */
+  readonly profile?: Profile;
   /**
    * Provider instances whose Services this release renders: the down alert then fires for each
    * one whose target vanished (and, with none, never for absence). Unknown (undefined): it fires
@@ -55,13 +58,14 @@ export const isAlertingRule = (r: Rule): r is AlertingRule => 'alert' in r;
 
 /** The rule groups (plain Prometheus rule-file data), honouring every enable flag. */
 export function buildRuleGroups(ctx: ReleaseContext, values: RulesValues, options: RuleSetOptions = {}): RuleGroup[] {
-  const q = new PromQL({ scope: { namespace: ctx.namespace } });
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const q = new PromQL({ profile, scope: { namespace: ctx.namespace } });
   const groups: RuleGroup[] = [];
   const check = (what: string, expr: string) => assertValidPromQL(what, expr, options.validate);
 
   const useRecorded = values.recordingRules.enabled;
   if (useRecorded) {
-    const rules = RECORDING_RULES.map((spec) => {
+    const rules = RECORDING_RULES.filter((spec) => ruleInProfile(spec, profile)).map((spec) => {
       const { name, expr } = q.record(spec.name, spec.build(q));
       check(`recording rule ${name}`, expr.text);
       return { record: name, expr: expr.text };
@@ -95,6 +99,7 @@ export function buildRuleGroups(ctx: ReleaseContext, values: RulesValues, option
     const alertValues = values.alerts[name];
     if (!alertValues.enabled) continue;
     if (spec.origin === 'slo' && !slo.enabled) continue;
+    if (!alertInProfile(spec, profile)) continue;
     const rule = buildAlert(spec, alertValues, c, values.runbookUrlPattern);
     check(`alert ${name}`, rule.expr);
     alerts.push(rule);

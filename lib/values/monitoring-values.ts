@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../monitoring/alert-catalog';
-import { LABELS, TARGET_LABELS } from '../monitoring/catalog';
+import { ALL_LABEL_NAMES, TARGET_LABELS } from '../monitoring/catalog';
 import { annotationMap, DNS1123_SUBDOMAIN, duration, labelMap } from './common';
 
 /** Prometheus label names (`[a-zA-Z_][a-zA-Z0-9_]*`). */
@@ -85,7 +85,7 @@ const relabelConfig = z.strictObject({
 });
 export type RelabelConfig = z.output<typeof relabelConfig>;
 
-const CATALOG_LABELS: readonly string[] = [...Object.keys(LABELS), ...TARGET_LABELS, 'le', '__name__'];
+const CATALOG_LABELS: readonly string[] = [...ALL_LABEL_NAMES, ...TARGET_LABELS, 'le', '__name__'];
 
 function thresholdSchema(spec: AlertSpec) {
   const t = spec.threshold!;
@@ -176,7 +176,7 @@ export const monitoringValuesSchema = z
           .describe('Manager ServiceMonitor; scheme follows `manager.metrics.secure`.'),
         providers: z
           .strictObject({
-            enabled: z.boolean().default(true).describe('Render the providers ServiceMonitor (only when the release has providers in `deployment` mode: otherwise it would select no Service).'),
+            enabled: z.boolean().default(true).describe('Render the providers ServiceMonitor (only with `profile: documented` and providers in `deployment` mode: v0.3.11 providers serve no `/metrics`, and otherwise it would select no Service).'),
             scheme: z.enum(['http', 'https']).default('http').describe('Scheme of the providers\' `/metrics`.'),
             tlsConfig: tlsConfigSchema({ insecureSkipVerify: false }).describe('TLS of the scrape when `scheme` is https.'),
             authorization: authorizationSchema({ mode: 'none' }).describe('Credentials of the scrape.'),

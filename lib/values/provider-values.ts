@@ -27,7 +27,35 @@ export const INLINE_CREDENTIAL_KEYS = [
 export const RESERVED_PROVIDER_ENV = [
   'PROVIDER_TYPE', 'PROVIDER_ENDPOINT', 'PROVIDER_NAMESPACE', 'PROVIDER_NAME', 'LOG_LEVEL', 'LOG_FORMAT',
   'TLS_ENABLED', 'TLS_INSECURE_SKIP_VERIFY', 'VIRTRIGAUD_PROVIDER_INSECURE',
+  'PROVIDER_DEFAULT_DATASTORE', 'PROVIDER_DEFAULT_STORAGE_POD', 'PROVIDER_DEFAULT_CLUSTER', 'PROVIDER_DEFAULT_FOLDER',
+  'SSL_CERT_FILE',
 ] as const;
+
+/** The provider value that sets each reserved variable, for the error message. */
+const RESERVED_ENV_VALUE: Readonly<Record<string, string>> = {
+  TLS_INSECURE_SKIP_VERIFY: 'insecureSkipVerify (or, better, caBundleKey)',
+  SSL_CERT_FILE: 'caBundleKey',
+  PROVIDER_DEFAULT_DATASTORE: 'defaults.datastore',
+  PROVIDER_DEFAULT_STORAGE_POD: 'defaults.storagePod',
+  PROVIDER_DEFAULT_CLUSTER: 'defaults.cluster',
+  PROVIDER_DEFAULT_FOLDER: 'defaults.folder',
+};
+
+/** Provider types whose binaries read `TLS_INSECURE_SKIP_VERIFY` and trust `SSL_CERT_FILE` (Go's system roots) for the endpoint. */
+export const HTTPS_PROVIDER_TYPES: readonly ProviderType[] = ['vsphere', 'proxmox'];
+
+/** `defaults` fields the v0.3.11 manager passes on (as `PROVIDER_DEFAULT_*`); only the vSphere provider reads them. */
+export const PROVIDER_DEFAULTS_ENV = {
+  datastore: 'PROVIDER_DEFAULT_DATASTORE',
+  storagePod: 'PROVIDER_DEFAULT_STORAGE_POD',
+  cluster: 'PROVIDER_DEFAULT_CLUSTER',
+  folder: 'PROVIDER_DEFAULT_FOLDER',
+} as const;
+
+/** A key of a Secret (`[-._a-zA-Z0-9]+`). */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+/** `maxLength` of each `spec.defaults` field of the Provider CRD. */
+const CRD_DEFAULTS_MAX = 255;
 
 /**
  * Pod label keys the toolkit owns on provider pods (the selector labels and the provider labels);
@@ -61,8 +89,10 @@ export const providerSchema = z
       .describe('Hypervisor type: `vsphere`, `libvirt` or `proxmox`. Required.'),
     mode: z
       .enum(['deployment', 'custom-resource'])
-      .default('deployment')
-      .describe('`deployment` renders the provider Deployment, Service and ServiceAccount; `custom-resource` renders a `Provider` object that the VirtRigaud manager turns into a Deployment and Service itself.'),
+      .default('custom-resource')
+      .describe(
+        '`custom-resource` renders a `Provider` object that the VirtRigaud manager turns into a Deployment and Service itself (the only mode the v0.3.11 manager can use: it dials only the providers it runs). `deployment` renders the provider Deployment, Service and ServiceAccount; only with `profile: documented`.',
+      ),
     endpoint: z
       .string()
       .describe('Hypervisor endpoint: vSphere `https://vcenter/sdk`, Proxmox `https://pve:8006`, libvirt `qemu+ssh://user@host/system`, `qemu+tcp://host/system` or `qemu+tls://host/system`. Required.'),
@@ -86,6 +116,29 @@ export const providerSchema = z
       })
       .prefault({})
       .describe('gRPC TLS.'),
+    insecureSkipVerify: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Do not verify the certificate of the hypervisor endpoint (vSphere, Proxmox; `spec.insecureSkipVerify`, `TLS_INSECURE_SKIP_VERIFY`). Anyone on the path can then read the credentials: prefer `caBundleKey` for a private CA.',
+      ),
+    caBundleKey: z
+      .string()
+      .regex(SECRET_KEY, 'must be a Secret key ([-._a-zA-Z0-9]+)')
+      .optional()
+      .describe(
+        'Key of the credentials Secret holding the PEM CA bundle the hypervisor endpoint\'s certificate is verified against (vSphere, Proxmox): the provider gets `SSL_CERT_FILE=/etc/virtrigaud/credentials/<key>` and trusts these CAs only. The way to use a vCenter or Proxmox with a private CA.',
+      ),
+    defaults: z
+      .strictObject(
+        Object.fromEntries(
+          Object.keys(PROVIDER_DEFAULTS_ENV).map((k) => [k, z.string().min(1).max(CRD_DEFAULTS_MAX).optional().describe(`Default ${k} (\`${PROVIDER_DEFAULTS_ENV[k as keyof typeof PROVIDER_DEFAULTS_ENV]}\`).`)]),
+        ) as Record<keyof typeof PROVIDER_DEFAULTS_ENV, z.ZodOptional<z.ZodString>>,
+      )
+      .optional()
+      .describe(
+        'vSphere placement defaults for VMs that name none (`spec.defaults`): `datastore`, `storagePod` (a datastore cluster; `datastore` wins when both are set), `cluster`, `folder`. The v0.3.11 manager ignores the CRD\'s `network` and `resourcePool`, so they are not offered.',
+      ),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('`LOG_LEVEL` of the provider.'),
     logFormat: z.enum(['json', 'text']).default('json').describe('`LOG_FORMAT` of the provider (the values the Provider CRD allows).'),
     endpointCidrs: z
@@ -101,9 +154,26 @@ export const providerSchema = z
     provider.env.forEach((env, i) => {
       // (Credential-looking literal values are refused by the shared envVar schema.)
       if ((RESERVED_PROVIDER_ENV as readonly string[]).includes(env.name)) {
-        ctx.addIssue({ code: 'custom', path: ['env', i, 'name'], message: `${env.name} is set by the toolkit; use the matching provider value (type, endpoint, logLevel, logFormat, tls) instead` });
+        ctx.addIssue({ code: 'custom', path: ['env', i, 'name'], message: `${env.name} is set by the toolkit; use the provider value ${RESERVED_ENV_VALUE[env.name] ?? '(type, endpoint, logLevel, logFormat, tls)'} instead` });
       }
     });
+    const https = HTTPS_PROVIDER_TYPES.includes(provider.type);
+    if (provider.insecureSkipVerify && !https) {
+      ctx.addIssue({ code: 'custom', path: ['insecureSkipVerify'], message: `the ${provider.type} provider does not read it (only ${HTTPS_PROVIDER_TYPES.join(' and ')} do); remove it` });
+    }
+    if (provider.caBundleKey !== undefined && !https) {
+      ctx.addIssue({ code: 'custom', path: ['caBundleKey'], message: `the ${provider.type} provider does not verify its endpoint with an HTTPS CA bundle (only ${HTTPS_PROVIDER_TYPES.join(' and ')} do); remove it` });
+    }
+    if (provider.caBundleKey !== undefined && provider.insecureSkipVerify) {
+      ctx.addIssue({ code: 'custom', path: ['insecureSkipVerify'], message: 'set either caBundleKey (verify against that CA) or insecureSkipVerify (verify nothing), not both' });
+    }
+    if (provider.defaults !== undefined && provider.type !== 'vsphere') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaults'],
+        message: `only the vSphere provider reads defaults; the ${provider.type} provider would ignore them${provider.type === 'proxmox' ? ' (its default storage is env PROVIDER_DEFAULT_STORAGE)' : ''}: remove them`,
+      });
+    }
     for (const key of Object.keys(provider.podLabels)) {
       if ((RESERVED_PROVIDER_POD_LABELS as readonly string[]).includes(key)) {
         ctx.addIssue({ code: 'custom', path: ['podLabels', key], message: `${key} is a selector or provider label set by the toolkit; podLabels may not override it` });

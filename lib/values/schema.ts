@@ -3,6 +3,7 @@ import { annotationMap, cidr, dnsLabel, dnsSubdomain, labelMap, labelSelector, p
 import { MANAGED_MANAGER_FLAGS, managerSchema } from './manager-values';
 import { monitoringValuesSchema } from './monitoring-values';
 import { providersSchema } from './provider-values';
+import { DEFAULT_PROFILE, PROFILES } from '../profile';
 
 /** A namespace selector that must name something: `{}` would admit every namespace. */
 const namespaceSelector = (what: string) =>
@@ -59,6 +60,12 @@ const TOOLKIT_LABELS = [
 
 export const valuesSchema = z
   .strictObject({
+    profile: z
+      .enum(PROFILES, { error: (iss) => `unknown profile ${JSON.stringify(iss.input)}: use ${PROFILES.join(' or ')}` })
+      .default(DEFAULT_PROFILE)
+      .describe(
+        'Which VirtRigaud the release targets: `v0.3.11` (the version installed, as shipped: the manager serves every metric and runs the providers itself) or `documented` (the spec\'s metrics catalog, providers serving `/metrics`). Selects the metrics catalog the alerts, recording rules and dashboard are built from, and whether `mode: deployment` providers can be used.',
+      ),
     releaseName: dnsLabel('releaseName')
       .refine((s) => s.length <= 30, { error: (iss) => `releaseName may have at most 30 characters (it prefixes every name); got ${JSON.stringify(iss.input)}` })
       .refine((s) => /^[a-z]/.test(s), { error: (iss) => `releaseName must start with a letter (it prefixes Service names, which are DNS-1035 labels); got ${JSON.stringify(iss.input)}` })
@@ -83,7 +90,9 @@ export const valuesSchema = z
     imagePullSecrets: z
       .array(z.strictObject({ name: dnsSubdomain('imagePullSecrets[].name').describe('Secret name.') }))
       .default([])
-      .describe('Secrets for pulling images, for every pod (`- name: regcred`).'),
+      .describe(
+        'Secrets for pulling images, for every pod the release renders (`- name: regcred`). Provider pods of `mode: custom-resource` are built by the VirtRigaud manager, which ignores pull secrets: add the Secret to the `default` ServiceAccount of the namespace, which those pods run as.',
+      ),
     crds: z
       .strictObject({
         install: z.boolean().default(true).describe('Render the 10 VirtRigaud CustomResourceDefinitions.'),
@@ -107,6 +116,14 @@ export const valuesSchema = z
       }
     });
     values.providers.forEach((provider, i) => {
+      if (provider.mode === 'deployment' && values.profile === 'v0.3.11') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', i, 'mode'],
+          message:
+            'mode: deployment cannot be used with VirtRigaud v0.3.11 (profile: v0.3.11): its manager dials only the provider Services it creates itself from Provider objects, so VMs naming this provider would stay at "Provider not found". Use mode: custom-resource (the default); mode: deployment is only for profile: documented',
+        });
+      }
       const fullName = `${values.releaseName}-provider-${provider.name}`;
       if (fullName.length > 63 || !/^[a-z]/.test(fullName)) {
         ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `${JSON.stringify(provider.name)} makes the name ${JSON.stringify(fullName)} (${fullName.length} characters); Service names may have at most 63: shorten the provider name to at most ${63 - values.releaseName.length - 10} characters` });

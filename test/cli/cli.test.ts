@@ -66,9 +66,9 @@ describe('synth', () => {
   test('a later successful render leaves no stale files', () => {
     const out = join(root, 'stale');
     expect(run('--output', out, '--layout', 'per-resource', '-f', 'examples/vsphere.yaml').code).toBe(0);
-    expect(readdirSync(out)).toContain('deployment-virtrigaud-provider-vcenter.yaml');
+    expect(readdirSync(out)).toContain('provider-vcenter.yaml');
     expect(run('--output', out, '--layout', 'per-resource').code).toBe(0);
-    expect(readdirSync(out).filter((f) => f.includes('virtrigaud-provider-'))).toEqual([]);
+    expect(readdirSync(out).filter((f) => f.includes('vcenter'))).toEqual([]);
     expect(readdirSync(out)).toContain('deployment-virtrigaud-manager.yaml');
   });
 });
@@ -165,7 +165,7 @@ describe('diff', () => {
     expect(changed.stdout).toMatch(/~ changed +apps\/Deployment virtrigaud-system\/virtrigaud-manager/);
     expect(changed.stdout).toMatch(/-  replicas: 1\n\+  replicas: 2/);
     expect(changed.stdout).toMatch(/\+ added +policy\/PodDisruptionBudget virtrigaud-system\/virtrigaud-manager/);
-    expect(changed.stdout).toMatch(/- removed +apps\/Deployment virtrigaud-system\/virtrigaud-provider-/);
+    expect(changed.stdout).toMatch(/- removed +infra\.virtrigaud\.io\/Provider virtrigaud-system\/vcenter/);
     expect(existsSync(join(out, 'virtrigaud.yaml'))).toBe(true);
     const renamed = run('diff', '--output', out, '-f', 'examples/vsphere.yaml', '--set', 'releaseName=vr');
     expect(renamed.code).toBe(1);

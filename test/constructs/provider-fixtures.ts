@@ -8,11 +8,14 @@ import { ctx } from '../release-context';
 
 export { ctx };
 
-/** One realistic provider of each type. */
+/**
+ * One realistic provider of each type, in `deployment` mode (the constructs render what they are
+ * given; that `profile: v0.3.11` refuses this mode is a values test).
+ */
 export const SAMPLES = {
-  vsphere: { name: 'vc-prod', type: 'vsphere', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' },
-  libvirt: { name: 'kvm-lab', type: 'libvirt', endpoint: 'qemu+ssh://virtrigaud@kvm01.example.com/system', credentialsSecret: 'libvirt-credentials' },
-  proxmox: { name: 'pve', type: 'proxmox', endpoint: 'https://pve01.example.com:8006', credentialsSecret: 'proxmox-credentials' },
+  vsphere: { name: 'vc-prod', type: 'vsphere', mode: 'deployment', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' },
+  libvirt: { name: 'kvm-lab', type: 'libvirt', mode: 'deployment', endpoint: 'qemu+ssh://virtrigaud@kvm01.example.com/system', credentialsSecret: 'libvirt-credentials' },
+  proxmox: { name: 'pve', type: 'proxmox', mode: 'deployment', endpoint: 'https://pve01.example.com:8006', credentialsSecret: 'proxmox-credentials' },
 } as const satisfies Record<string, ProviderInput>;
 
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [k: string]: any };

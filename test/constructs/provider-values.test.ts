@@ -2,9 +2,9 @@ import { endpointPort, providersSchema } from '../../lib/values/provider-values'
 import { valuesSchema } from '../../lib/values/schema';
 import { issues, SAMPLES } from './provider-fixtures';
 
-/** Issues of values with these providers (zod path from the values root). */
+/** Issues of values with these providers (zod path from the values root), under the documented profile (deployment mode allowed). */
 function providerIssues(...providers: unknown[]) {
-  return issues(valuesSchema, { providers });
+  return issues(valuesSchema, { profile: 'documented', providers });
 }
 
 describe('provider values', () => {
@@ -12,10 +12,10 @@ describe('provider values', () => {
     expect(valuesSchema.parse({}).providers).toEqual([]);
   });
 
-  test('a provider of each type parses with documented defaults', () => {
-    const parsed = providersSchema.parse(Object.values(SAMPLES));
+  test('a provider of each type parses with documented defaults; the default mode is custom-resource', () => {
+    const parsed = providersSchema.parse(Object.values(SAMPLES).map(({ mode: _mode, ...rest }) => rest));
     for (const p of parsed) {
-      expect(p).toMatchObject({ mode: 'deployment', replicas: 1, grpcPort: 9443, tls: { enabled: true }, logLevel: 'info', logFormat: 'json', endpointCidrs: ['0.0.0.0/0'] });
+      expect(p).toMatchObject({ mode: 'custom-resource', insecureSkipVerify: false, replicas: 1, grpcPort: 9443, tls: { enabled: true }, logLevel: 'info', logFormat: 'json', endpointCidrs: ['0.0.0.0/0'] });
       expect(p.tls.secretName).toBeUndefined();
     }
   });
@@ -50,11 +50,20 @@ describe('bad provider values fail with their key path and a message that says w
     ['too-long name', [{ ...SAMPLES.vsphere, name: 'a'.repeat(44) }], ['providers', 0, 'name'], /makes the name "virtrigaud-provider-a{44}" \(64 characters\); Service names may have at most 63: shorten the provider name to at most 43 characters$/],
     ['uppercase name', [{ ...SAMPLES.vsphere, name: 'VCenter' }], ['providers', 0, 'name'], /^providers\[\]\.name must be a lowercase RFC 1123 label .*; got "VCenter"$/],
     ['name with an underscore', [{ ...SAMPLES.vsphere, name: 'vc_prod' }], ['providers', 0, 'name'], /must be a lowercase RFC 1123 label/],
-    ['env redefining PROVIDER_TYPE', [{ ...SAMPLES.vsphere, env: [{ name: 'PROVIDER_TYPE', value: 'proxmox' }] }], ['providers', 0, 'env', 0, 'name'], /^PROVIDER_TYPE is set by the toolkit; use the matching provider value \(type, endpoint, logLevel, logFormat, tls\) instead$/],
+    ['env redefining PROVIDER_TYPE', [{ ...SAMPLES.vsphere, env: [{ name: 'PROVIDER_TYPE', value: 'proxmox' }] }], ['providers', 0, 'env', 0, 'name'], /^PROVIDER_TYPE is set by the toolkit; use the provider value \(type, endpoint, logLevel, logFormat, tls\) instead$/],
     ['env redefining TLS_ENABLED', [{ ...SAMPLES.vsphere, env: [{ name: 'X', value: '1' }, { name: 'TLS_ENABLED', value: 'false' }] }], ['providers', 0, 'env', 1, 'name'], /^TLS_ENABLED is set by the toolkit/],
     ['env value that looks like a credential', [{ ...SAMPLES.vsphere, env: [{ name: 'VSPHERE_PASSWORD', value: 'hunter2' }] }], ['providers', 0, 'env', 0, 'value'], /^VSPHERE_PASSWORD looks like a credential: .*valueFrom\.secretKeyRef/],
     ['podLabels overriding a selector label', [{ ...SAMPLES.vsphere, podLabels: { 'app.kubernetes.io/instance': 'other' } }], ['providers', 0, 'podLabels', 'app.kubernetes.io/instance'], /^app\.kubernetes\.io\/instance is a selector or provider label set by the toolkit; podLabels may not override it$/],
     ['podLabels overriding the provider label', [{ ...SAMPLES.vsphere, podLabels: { 'virtrigaud.io/provider': 'other' } }], ['providers', 0, 'podLabels', 'virtrigaud.io/provider'], /podLabels may not override it$/],
+    ['insecureSkipVerify for libvirt (its binary does not read it)', [{ ...SAMPLES.libvirt, insecureSkipVerify: true }], ['providers', 0, 'insecureSkipVerify'], /^the libvirt provider does not read it \(only vsphere and proxmox do\); remove it$/],
+    ['caBundleKey and insecureSkipVerify together', [{ ...SAMPLES.vsphere, caBundleKey: 'ca.crt', insecureSkipVerify: true }], ['providers', 0, 'insecureSkipVerify'], /^set either caBundleKey .* or insecureSkipVerify .*, not both$/],
+    ['caBundleKey for libvirt', [{ ...SAMPLES.libvirt, caBundleKey: 'ca.crt' }], ['providers', 0, 'caBundleKey'], /^the libvirt provider does not verify its endpoint with an HTTPS CA bundle/],
+    ['caBundleKey that is no Secret key', [{ ...SAMPLES.vsphere, caBundleKey: '../ca.crt' }], ['providers', 0, 'caBundleKey'], /Secret key/],
+    ['defaults for Proxmox (only vSphere reads them)', [{ ...SAMPLES.proxmox, defaults: { datastore: 'local-lvm' } }], ['providers', 0, 'defaults'], /^only the vSphere provider reads defaults; the proxmox provider would ignore them \(its default storage is env PROVIDER_DEFAULT_STORAGE\): remove them$/],
+    ['defaults.network (the v0.3.11 manager ignores it)', [{ ...SAMPLES.vsphere, defaults: { network: 'VM Network' } }], ['providers', 0, 'defaults'], /network/],
+    ['defaults.datastore longer than the CRD allows', [{ ...SAMPLES.vsphere, defaults: { datastore: 'd'.repeat(256) } }], ['providers', 0, 'defaults', 'datastore'], /255/],
+    ['env SSL_CERT_FILE (set by caBundleKey)', [{ ...SAMPLES.vsphere, env: [{ name: 'SSL_CERT_FILE', value: '/x' }] }], ['providers', 0, 'env', 0, 'name'], /^SSL_CERT_FILE is set by the toolkit; use the provider value caBundleKey instead$/],
+    ['env TLS_INSECURE_SKIP_VERIFY', [{ ...SAMPLES.proxmox, env: [{ name: 'TLS_INSECURE_SKIP_VERIFY', value: 'true' }] }], ['providers', 0, 'env', 0, 'name'], /use the provider value insecureSkipVerify \(or, better, caBundleKey\) instead$/],
     ['unknown key (typo)', [{ ...SAMPLES.vsphere, credentialSecret: 'x' }], ['providers', 0], /credentialSecret/],
     ['gRPC port below 1024', [{ ...SAMPLES.vsphere, grpcPort: 443 }], ['providers', 0, 'grpcPort'], /1024/],
     ['custom-resource: https user info the CRD rejects', [{ ...SAMPLES.vsphere, name: 'vc', mode: 'custom-resource', endpoint: 'https://administrator@vcenter.example.com/sdk' }], ['providers', 0, 'endpoint'], /^the Provider CRD \(spec\.endpoint\) does not accept/],
@@ -94,5 +103,27 @@ describe('bad provider values fail with their key path and a message that says w
       ['providers.1.endpoint', 'a vsphere endpoint m'],
       ['providers.1.name', 'duplicate provider n'],
     ]);
+  });
+});
+
+describe('profile v0.3.11 (the default) refuses deployment mode', () => {
+  test('with the key, why, and what to choose', () => {
+    expect(issues(valuesSchema, { providers: [SAMPLES.vsphere] })).toEqual([
+      {
+        path: ['providers', 0, 'mode'],
+        message: expect.stringMatching(/^mode: deployment cannot be used with VirtRigaud v0\.3\.11 \(profile: v0\.3\.11\): its manager dials only the provider Services it creates itself from Provider objects, .*Use mode: custom-resource \(the default\); mode: deployment is only for profile: documented$/),
+      },
+    ]);
+  });
+
+  test('custom-resource (the default) is accepted; deployment is accepted with profile: documented', () => {
+    const { mode: _mode, ...vsphere } = SAMPLES.vsphere;
+    expect(issues(valuesSchema, { providers: [vsphere] })).toEqual([]);
+    expect(valuesSchema.parse({ providers: [vsphere] }).providers[0].mode).toBe('custom-resource');
+    expect(issues(valuesSchema, { profile: 'documented', providers: [SAMPLES.vsphere] })).toEqual([]);
+  });
+
+  test('an unknown profile names the choices', () => {
+    expect(issues(valuesSchema, { profile: 'v0.4' })).toEqual([{ path: ['profile'], message: 'unknown profile "v0.4": use v0.3.11 or documented' }]);
   });
 });

@@ -95,14 +95,16 @@ describe.each(PROVIDER_TYPES)('a %s provider', (type) => {
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
       TLS_ENABLED: 'true',
+      // What the v0.3.11 manager sets from spec.insecureSkipVerify (false unless asked for).
+      TLS_INSECURE_SKIP_VERIFY: 'false',
     });
   });
 
-  test('mounts the credentials Secret and the TLS Secret read-only, and /tmp', () => {
+  test('mounts the credentials Secret and the TLS Secret read-only, and a /tmp without size limit (providers stage disks there)', () => {
     expect(pod.spec.volumes).toEqual([
       { name: 'credentials', secret: { secretName: sample.credentialsSecret, defaultMode: 0o440 } },
       { name: 'tls', secret: { secretName: `${name}-tls`, defaultMode: 0o440 } },
-      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      { name: 'tmp', emptyDir: {} },
     ]);
     expect(container.volumeMounts).toEqual([
       { name: 'credentials', mountPath: '/etc/virtrigaud/credentials', readOnly: true },
@@ -283,7 +285,7 @@ describe('custom-resource mode', () => {
         mode: 'Remote',
         image: `ghcr.io/projectbeskar/virtrigaud/provider-${type}:v0.3.11`,
         imagePullPolicy: 'IfNotPresent',
-        imagePullSecrets: [{ name: 'regcred' }],
+        // (imagePullSecrets given, not rendered: the v0.3.11 manager ignores them.)
         replicas: 1,
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
         securityContext: RESTRICTED_CONTAINER,
@@ -346,5 +348,40 @@ describe('custom-resource mode', () => {
     expect(() => synthProviders([{ ...SAMPLES.vsphere, name: 'a-much-longer-provider-name', mode: 'custom-resource' }])).toThrow(
       /virtrigaud-provider-virtrigaud-system-a-much-longer-provider-name.*at most 63/,
     );
+  });
+});
+
+describe('endpoint TLS and vSphere defaults reach the provider the way the v0.3.11 manager passes them', () => {
+  const defaults = { datastore: 'ds-ssd', storagePod: 'pod-1', cluster: 'cl-1', folder: 'vms' };
+
+  test('custom-resource: spec.insecureSkipVerify, spec.defaults, SSL_CERT_FILE from caBundleKey (valid against the CRD)', () => {
+    const [verified, skipped] = synthProviders([
+      { ...SAMPLES.vsphere, name: 'vc', mode: 'custom-resource', caBundleKey: 'ca.crt', defaults, env: [{ name: 'GOVC_DEBUG', value: 'false' }] },
+      { ...SAMPLES.proxmox, name: 'pve', mode: 'custom-resource', insecureSkipVerify: true },
+    ]);
+    expect(verified.spec.insecureSkipVerify).toBeUndefined();
+    expect(verified.spec.defaults).toEqual(defaults);
+    expect(verified.spec.runtime.env).toEqual([
+      { name: 'SSL_CERT_FILE', value: '/etc/virtrigaud/credentials/ca.crt' },
+      { name: 'GOVC_DEBUG', value: 'false' },
+    ]);
+    expect(skipped.spec.insecureSkipVerify).toBe(true);
+    expect(skipped.spec.runtime.env).toBeUndefined();
+    expect(skipped.spec.defaults).toBeUndefined();
+    expectValid([verified, skipped]);
+  });
+
+  test('deployment: TLS_INSECURE_SKIP_VERIFY, PROVIDER_DEFAULT_* and SSL_CERT_FILE env', () => {
+    const objects = synthProviders([{ ...SAMPLES.vsphere, caBundleKey: 'ca.pem', defaults: { datastore: 'ds-ssd', folder: 'vms' } }]);
+    const env = find(objects, 'Deployment', 'virtrigaud-provider-vc-prod').spec.template.spec.containers[0].env;
+    expect(env).toEqual(
+      expect.arrayContaining([
+        { name: 'TLS_INSECURE_SKIP_VERIFY', value: 'false' },
+        { name: 'PROVIDER_DEFAULT_DATASTORE', value: 'ds-ssd' },
+        { name: 'PROVIDER_DEFAULT_FOLDER', value: 'vms' },
+        { name: 'SSL_CERT_FILE', value: '/etc/virtrigaud/credentials/ca.pem' },
+      ]),
+    );
+    expect(env.map((e: { name: string }) => e.name)).not.toContain('PROVIDER_DEFAULT_CLUSTER');
   });
 });

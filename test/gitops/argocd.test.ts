@@ -92,6 +92,8 @@ describe('Argo CD config management plugin', () => {
     // CRDs first: Argo CD (and kubectl) create them before the objects that need them.
     const firstOther = objects.findIndex((o) => o.kind !== 'CustomResourceDefinition');
     expect(objects.slice(firstOther).some((o) => o.kind === 'CustomResourceDefinition')).toBe(false);
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort()).toEqual(['virtrigaud-manager']);
+    expect(objects.filter((o) => o.kind === 'Provider').map((o) => o.metadata.name).sort()).toEqual(['pve', 'vcenter']);
   });
 
   builtTest('the destination namespace is the release namespace unless the values set one', () => {

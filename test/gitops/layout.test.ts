@@ -20,7 +20,7 @@ describe('per-resource layout', () => {
     expect(files).toContain('clusterrole-virtrigaud-manager.yaml');
     expect(files).toContain('clusterrolebinding-virtrigaud-manager.yaml');
     expect(files).toContain('customresourcedefinition-providers.infra.virtrigaud.io.yaml');
-    expect(files).toContain('servicemonitor-virtrigaud-providers.yaml');
+    expect(files).toContain('provider-vcenter.yaml');
     const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
     expect(kustomization.kind).toBe('Kustomization');
     expect([...kustomization.resources].sort()).toEqual(files.filter((f) => f !== 'kustomization.yaml'));
@@ -39,12 +39,7 @@ describe('per-resource layout', () => {
     }).files;
     const names = (files: readonly { path: string }[]) => files.map((f) => f.path).filter((p) => p !== 'kustomization.yaml');
     expect(names(after)).toEqual(expect.arrayContaining(names(before)));
-    expect(names(after).filter((p) => !names(before).includes(p)).sort()).toEqual([
-      'deployment-virtrigaud-provider-extra.yaml',
-      'networkpolicy-virtrigaud-provider-extra.yaml',
-      'service-virtrigaud-provider-extra.yaml',
-      'serviceaccount-virtrigaud-provider-extra.yaml',
-    ]);
+    expect(names(after).filter((p) => !names(before).includes(p)).sort()).toEqual(['networkpolicy-virtrigaud-provider-extra.yaml', 'provider-extra.yaml']);
   });
 
   (kubectl ? test : test.skip)('kubectl kustomize builds exactly the rendered objects', () => {

@@ -17,7 +17,7 @@ describe(`upgrade from the recorded release contract (toolkit ${fixture.toolkitV
   });
 
   test('the contract holds the facts a live cluster depends on', () => {
-    const c = fixture.cases['all-providers'];
+    const c = fixture.cases['documented-deployment'];
     const deployment = c.objects.find((o) => o.id === 'apps/Deployment virtrigaud-system/virtrigaud-manager');
     expect(JSON.parse(deployment!.fields['spec.selector'])).toEqual({
       matchLabels: { 'app.kubernetes.io/component': 'manager', 'app.kubernetes.io/instance': 'virtrigaud', 'app.kubernetes.io/name': 'virtrigaud' },
@@ -28,7 +28,7 @@ describe(`upgrade from the recorded release contract (toolkit ${fixture.toolkitV
 });
 
 describe('what the contract comparison catches', () => {
-  const base = rendered['all-providers'];
+  const base = rendered['documented-deployment'];
   const previous = extractContract(base);
   const mutate = (fn: (objects: any[]) => void) => {
     const copy = structuredClone(base);

@@ -25,7 +25,8 @@ function run(...argv: string[]) {
 /** The finding lines of a report (without the summary line). */
 const findings = (stdout: string) => stdout.split('\n').filter((l) => l !== '' && !/ objects in \d+ files: /.test(l));
 
-const ALL = ['-f', packagePath('examples/all-providers.yaml'), '--set', 'manager.metrics.secure=true,manager.replicas=2'];
+// The documented profile with vcenter in deployment mode, so that provider Deployments and Services are rendered too.
+const ALL = ['-f', packagePath('examples/all-providers.yaml'), '--set', 'manager.metrics.secure=true,manager.replicas=2,profile=documented,providers[0].mode=deployment'];
 const single = join(root, 'single');
 const perResource = join(root, 'per-resource');
 /** What the hand edits start from: the per-resource render without the ten large CRDs (their YAML dominates lint time). */

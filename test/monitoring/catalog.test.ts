@@ -1,4 +1,4 @@
-import { CatalogError, DURATION_BUCKETS, getMetric, LABELS, largestFiniteBucket, METRICS } from '../../lib/monitoring/catalog';
+import { CatalogError, DURATION_BUCKETS, getMetric, largestFiniteBucket, PROFILE_LABELS, PROFILE_METRICS } from '../../lib/monitoring/catalog';
 import { absent, and, div, eq, gt, histogramQuantile, lt, mul, ne, oneOf, or, overTime, PromQL, rate, sum, sumBy } from '../../lib/monitoring/promql';
 
 /** Every metric of the spec's tables, with its type and labels as the spec lists them. */
@@ -26,46 +26,46 @@ const SPEC_TABLE: Record<string, [string, string[]]> = {
 describe('metrics catalog', () => {
   test('holds every metric of the spec tables with its type and labels, plus the histogram its queries use', () => {
     for (const [name, [type, labels]] of Object.entries(SPEC_TABLE)) {
-      const m = getMetric(name);
+      const m = getMetric(name, 'documented');
       expect({ name, type: m.type, labels: [...m.labels], source: m.source }).toEqual({ name, type, labels, source: 'table' });
     }
-    const ops = getMetric('virtrigaud_vm_operations_duration_seconds');
+    const ops = getMetric('virtrigaud_vm_operations_duration_seconds', 'documented');
     expect(ops).toMatchObject({ type: 'histogram', labels: ['operation', 'provider_type', 'provider'], source: 'queries' });
-    expect(METRICS.map((m) => m.name).sort()).toEqual([...Object.keys(SPEC_TABLE), 'virtrigaud_vm_operations_duration_seconds'].sort());
+    expect(PROFILE_METRICS.documented.map((m) => m.name).sort()).toEqual([...Object.keys(SPEC_TABLE), 'virtrigaud_vm_operations_duration_seconds'].sort());
   });
 
   test('every metric has help text, a serving component and known labels; histograms have the spec buckets', () => {
-    for (const m of METRICS) {
+    for (const m of PROFILE_METRICS.documented) {
       expect(m.help).toMatch(/\.$/);
       expect(m.servedBy.length).toBeGreaterThan(0);
-      for (const l of m.labels) expect(LABELS[l]).toBeDefined();
+      for (const l of m.labels) expect(PROFILE_LABELS.documented[l]).toBeDefined();
       if (m.type === 'histogram') expect(m.buckets).toEqual(DURATION_BUCKETS);
       else expect(m.buckets).toBeUndefined();
     }
-    expect(largestFiniteBucket(getMetric('virtrigaud_vm_operations_duration_seconds'))).toBe(300);
+    expect(largestFiniteBucket(getMetric('virtrigaud_vm_operations_duration_seconds', 'documented'))).toBe(300);
     // Which component serves what: gRPC metrics on providers, reconcile and operations on the manager.
-    expect(getMetric('virtrigaud_provider_rpc_requests_total').servedBy).toEqual(['provider']);
-    expect(getMetric('virtrigaud_vm_operations_total').servedBy).toEqual(['manager']);
-    expect(getMetric('virtrigaud_errors_total').servedBy).toEqual(['manager', 'provider']);
-    expect(getMetric('virtrigaud_vsphere_api_calls_total').providerTypes).toEqual(['vsphere']);
+    expect(getMetric('virtrigaud_provider_rpc_requests_total', 'documented').servedBy).toEqual(['provider']);
+    expect(getMetric('virtrigaud_vm_operations_total', 'documented').servedBy).toEqual(['manager']);
+    expect(getMetric('virtrigaud_errors_total', 'documented').servedBy).toEqual(['manager', 'provider']);
+    expect(getMetric('virtrigaud_vsphere_api_calls_total', 'documented').providerTypes).toEqual(['vsphere']);
   });
 
   test('label values from the spec; closed sets where the spec lists them all', () => {
-    expect(LABELS.outcome).toMatchObject({ values: ['success', 'failure', 'error'], closed: true });
-    expect(LABELS.operation).toMatchObject({ values: ['Create', 'Delete', 'Power', 'Describe', 'Reconfigure'], closed: true });
-    expect(LABELS.code.values).toContain('DEADLINE_EXCEEDED');
-    expect(LABELS.code.closed).toBe(true);
-    expect(LABELS.reason.closed).toBe(false);
-    expect(LABELS.kind.closed).toBe(false);
+    expect(PROFILE_LABELS.documented.outcome).toMatchObject({ values: ['success', 'failure', 'error'], closed: true });
+    expect(PROFILE_LABELS.documented.operation).toMatchObject({ values: ['Create', 'Delete', 'Power', 'Describe', 'Reconfigure'], closed: true });
+    expect(PROFILE_LABELS.documented.code.values).toContain('DEADLINE_EXCEEDED');
+    expect(PROFILE_LABELS.documented.code.closed).toBe(true);
+    expect(PROFILE_LABELS.documented.reason.closed).toBe(false);
+    expect(PROFILE_LABELS.documented.kind.closed).toBe(false);
   });
 
   test('flags the gauge named _total', () => {
-    expect(getMetric('virtrigaud_libvirt_domains_total').notes?.join(' ')).toMatch(/gauge.*_total/);
+    expect(getMetric('virtrigaud_libvirt_domains_total', 'documented').notes?.join(' ')).toMatch(/gauge.*_total/);
   });
 });
 
 describe('PromQL builder: catalog errors at build time', () => {
-  const q = new PromQL({ scope: { namespace: 'ns' } });
+  const q = new PromQL({ profile: 'documented', scope: { namespace: 'ns' } });
 
   test('unknown metric', () => {
     expect(() => q.metric('virtrigaud_vm_operation_total' as never)).toThrow(CatalogError);
@@ -90,7 +90,7 @@ describe('PromQL builder: catalog errors at build time', () => {
     expect(() => gt(p95, 300)).toThrow(CatalogError);
     expect(gt(p95, 299).text).toMatch(/> 299$/);
     // Also through a recorded series.
-    const r = new PromQL();
+    const r = new PromQL({ profile: 'documented' });
     r.record('namespace:virtrigaud_vm_operations_duration_seconds:p95_rate5m', histogramQuantile(0.95, sumBy(['namespace', 'le'], rate(r.bucket('virtrigaud_vm_operations_duration_seconds'), '5m'))));
     expect(() => gt(r.recorded('namespace:virtrigaud_vm_operations_duration_seconds:p95_rate5m'), 300)).toThrow(/largest finite bucket/);
   });
@@ -133,7 +133,7 @@ describe('PromQL builder: catalog errors at build time', () => {
   });
 
   test('recording rule names must follow level:metric:operations with the real labels and metric', () => {
-    const r = new PromQL();
+    const r = new PromQL({ profile: 'documented' });
     const byProvider = sumBy(['namespace', 'provider_type', 'provider'], rate(r.metric('virtrigaud_vm_operations_total'), '5m'));
     expect(() => r.record('provider:virtrigaud_vm_operations:rate5m', byProvider)).toThrow(/expected "namespace_provider"/);
     expect(() => r.record('namespace_provider:virtrigaud_vm_ops:rate5m', byProvider)).toThrow(/metric part/);
@@ -153,5 +153,44 @@ describe('PromQL builder: catalog errors at build time', () => {
     expect(mul(div(sum(ops({ operation: 'Create', outcome: 'success' })), sum(ops({ operation: 'Create' }))), 100).text).toBe(
       'sum(rate(virtrigaud_vm_operations_total{operation="Create",outcome="success",namespace="ns"}[5m])) / sum(rate(virtrigaud_vm_operations_total{operation="Create",namespace="ns"}[5m])) * 100',
     );
+  });
+});
+
+describe('PromQL builder: profile v0.3.11 (the default) refuses what v0.3.11 does not emit', () => {
+  const q = new PromQL({ scope: { namespace: 'ns' } });
+
+  test('the default profile is v0.3.11', () => {
+    expect(q.profile).toBe('v0.3.11');
+  });
+
+  test('a family v0.3.11 does not register', () => {
+    expect(() => q.bucket('virtrigaud_vm_operations_duration_seconds')).toThrow(/does not exist in profile v0\.3\.11 .*only in documented/);
+    expect(() => q.metric('virtrigaud_vsphere_api_calls_total')).toThrow(CatalogError);
+  });
+
+  test('a family registered but never set', () => {
+    expect(() => q.metric('virtrigaud_queue_depth')).toThrow(/never set in v0\.3\.11.*workqueue_depth/);
+  });
+
+  test('label values as shipped: outcome error (no failure), gRPC code Unavailable, method Create', () => {
+    expect(() => q.metric('virtrigaud_vm_operations_total', { outcome: 'failure' })).toThrow(/"failure" is not a value of outcome in profile v0\.3\.11/);
+    expect(() => q.metric('virtrigaud_provider_rpc_requests_total', { code: 'UNAVAILABLE' })).toThrow(/"UNAVAILABLE" is not a value of code/);
+    expect(() => q.metric('virtrigaud_provider_rpc_requests_total', { method: 'CreateVM' })).toThrow(/"CreateVM" is not a value of method/);
+    expect(q.metric('virtrigaud_provider_rpc_requests_total', { code: 'Unavailable', method: 'Create' }).text).toBe(
+      'virtrigaud_provider_rpc_requests_total{code="Unavailable",method="Create",namespace="ns"}',
+    );
+    expect(() => q.metric('virtrigaud_manager_reconcile_total', { outcome: 'requeue' })).not.toThrow();
+  });
+
+  test('a quantile threshold at or above the top finite bucket (16.384 s; IP discovery 51.2 s) is a build error', () => {
+    const p95 = (name: 'virtrigaud_provider_rpc_latency_seconds' | 'virtrigaud_ip_discovery_duration_seconds') =>
+      histogramQuantile(0.95, sumBy(['le'], rate(q.bucket(name), '5m')));
+    expect(() => gt(p95('virtrigaud_provider_rpc_latency_seconds'), 20)).toThrow(/can never be true.*largest finite bucket \(16\.384\)/);
+    expect(() => gt(p95('virtrigaud_provider_rpc_latency_seconds'), 16)).not.toThrow();
+    expect(() => gt(p95('virtrigaud_ip_discovery_duration_seconds'), 60)).toThrow(/largest finite bucket \(51\.2\)/);
+  });
+
+  test('controller-runtime workqueue_depth{name} is there', () => {
+    expect(q.metric('workqueue_depth', { name: 'virtualmachine' }).text).toBe('workqueue_depth{name="virtualmachine",namespace="ns"}');
   });
 });

@@ -1,4 +1,4 @@
-import { METRICS } from '../../lib/monitoring/catalog';
+import { PROFILE_METRICS } from '../../lib/monitoring/catalog';
 import { buildDashboard, SPEC_PANEL_TITLES } from '../../lib/monitoring/dashboard';
 import { validatePromQL } from '../../lib/monitoring/promql-validate';
 import { validateManifest } from '../../lib/rendering/schema-validation';
@@ -49,7 +49,7 @@ describe('Grafana dashboard', () => {
       for (const t of p.targets ?? []) expect(t.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
     }
     expect(dashboardOf({ dashboard: { uid: 'vms-prod' } }).dashboard.uid).toBe('vms-prod');
-    const lab = buildDashboard({ ...ctx, releaseName: 'lab' }, values().dashboard);
+    const lab = buildDashboard({ ...ctx, releaseName: 'lab' }, values().dashboard, {}, 'documented');
     expect([lab.uid, lab.title]).toEqual(['lab-overview', 'VirtRigaud / Overview (lab)']);
   });
 
@@ -58,7 +58,7 @@ describe('Grafana dashboard', () => {
     const titles = dashboard.panels.map((p) => p.title);
     for (const t of SPEC_PANEL_TITLES) expect(titles).toContain(t);
     const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)).join('\n');
-    for (const m of METRICS) expect({ metric: m.name, shown: exprs.includes(m.name) }).toEqual({ metric: m.name, shown: true });
+    for (const m of PROFILE_METRICS.documented) expect({ metric: m.name, shown: exprs.includes(m.name) }).toEqual({ metric: m.name, shown: true });
     const health = dashboard.panels.find((p) => p.title === 'Provider health')!;
     expect(health.targets![0].expr).toBe('up{job="virtrigaud-provider",namespace="virtrigaud-system"}');
     const success = dashboard.panels.find((p) => p.title === 'VM creation success rate')!;
@@ -94,10 +94,34 @@ describe('Grafana dashboard', () => {
 
   test('deterministic: two builds are byte-identical', () => {
     expect(dashboardOf().json).toBe(dashboardOf().json);
-    expect(buildDashboard(ctx, values().dashboard).json).toBe(buildDashboard(ctx, values().dashboard).json);
+    expect(buildDashboard(ctx, values().dashboard, {}, 'documented').json).toBe(buildDashboard(ctx, values().dashboard, {}, 'documented').json);
   });
 
   test('disabled: no ConfigMap', () => {
     expect(synthMonitoring({ dashboard: { enabled: false } }).objects.map((o) => o.kind)).not.toContain('ConfigMap');
+  });
+});
+
+describe('dashboard, profile v0.3.11 (the default)', () => {
+  const build = buildDashboard(ctx, values().dashboard, { analysis: true });
+
+  test('reads only families v0.3.11 emits: no spec-only family, no never-set queue gauge', () => {
+    const exprs = build.queries.map((q) => q.expr).join('\n');
+    for (const missing of ['virtrigaud_vm_operations_duration_seconds', 'virtrigaud_queue_depth', 'virtrigaud_vsphere_', 'virtrigaud_libvirt_', 'virtrigaud_vm_snapshot_total', 'job="virtrigaud-provider"']) {
+      expect(exprs).not.toContain(missing);
+    }
+    for (const query of build.queries) expect(validatePromQL(query.expr, { grafanaMacros: true, analysis: true })).toEqual([]);
+  });
+
+  test('provider health from the circuit breaker, queue depth from workqueue_depth, failed outcome error', () => {
+    const panel = (title: string) => build.queries.filter((q) => q.panel === title).map((q) => q.expr);
+    expect(panel('Provider health')).toEqual(['max by (provider_type, provider) (virtrigaud_circuit_breaker_state{namespace="virtrigaud-system"})']);
+    expect(panel('Queue depth')[0]).toBe('sum by (name) (workqueue_depth{namespace="virtrigaud-system"})');
+    expect(panel('Error rate by provider')[0]).toContain('outcome=~"error"');
+  });
+
+  test('every spec panel is there except the ones over families v0.3.11 lacks', () => {
+    const titles = new Set(build.queries.map((q) => q.panel));
+    expect(SPEC_PANEL_TITLES.filter((t) => !titles.has(t))).toEqual(['p95 VM creation time by provider']);
   });
 });

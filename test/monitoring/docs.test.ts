@@ -1,19 +1,20 @@
-import { ALERT_NAMES, ALERTS } from '../../lib/monitoring/alert-catalog';
+import { alertInProfile, alertText, ALERT_NAMES, ALERTS } from '../../lib/monitoring/alert-catalog';
+import { PROFILES } from '../../lib/profile';
 import { runbookUrl } from '../../lib/monitoring/alerts';
-import { LABELS, METRICS } from '../../lib/monitoring/catalog';
+import { PROFILE_LABELS, PROFILE_METRICS } from '../../lib/monitoring/catalog';
 import { renderMetricsReference, renderRunbooks } from '../../lib/monitoring/docs';
-import { RECORDING_RULES } from '../../lib/monitoring/recording-rules';
+import { RECORDING_RULES, ruleInProfile } from '../../lib/monitoring/recording-rules';
 import { SLO_RECORDING_RULES } from '../../lib/monitoring/slo';
 import { values } from './helpers';
 
 describe('generated docs', () => {
-  const reference = renderMetricsReference();
+  const reference = renderMetricsReference('documented');
   const runbooks = renderRunbooks();
 
   test('the metrics reference lists every metric, label, recording rule and alert', () => {
-    for (const m of METRICS) expect(reference).toContain(`| \`${m.name}\` | ${m.type} |`);
-    for (const l of Object.keys(LABELS)) expect(reference).toContain(`| \`${l}\` |`);
-    for (const r of [...RECORDING_RULES, ...SLO_RECORDING_RULES]) expect(reference).toContain(`| \`${r.name}\` |`);
+    for (const m of PROFILE_METRICS.documented) expect(reference).toContain(`| \`${m.name}\` | ${m.type} |`);
+    for (const l of Object.keys(PROFILE_LABELS.documented)) expect(reference).toContain(`| \`${l}\` |`);
+    for (const r of [...RECORDING_RULES.filter((x) => ruleInProfile(x, 'documented')), ...SLO_RECORDING_RULES]) expect(reference).toContain(`| \`${r.name}\` |`);
     for (const a of ALERT_NAMES) expect(reference).toContain(`[runbook](runbooks/${a}.md)`);
     expect(reference).toContain('`virtrigaud-provider`');
     expect(reference.endsWith('\n')).toBe(true);
@@ -29,10 +30,17 @@ describe('generated docs', () => {
     for (const name of ALERT_NAMES) {
       const md = runbooks[`${name}.md`];
       expect(md.startsWith(`# ${name}\n`)).toBe(true);
-      const sections = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-      expect(sections).toEqual(['Meaning', 'Impact', 'Diagnosis', 'Mitigation']);
-      for (const section of md.split(/^## /m).slice(1)) expect(section.split('\n').slice(1).join('').trim().length).toBeGreaterThan(20);
-      expect(md).toContain(ALERTS[name].summary);
+      // One section per profile; where the alert exists, with Meaning, Impact, Diagnosis and Mitigation.
+      expect([...md.matchAll(/^## (.+)$/gm)].map((m) => m[1])).toEqual(['Profile `v0.3.11` (default)', 'Profile `documented`']);
+      for (const [profile, section] of PROFILES.map((p, i) => [p, md.split(/^## /m)[i + 1]] as const)) {
+        if (!alertInProfile(ALERTS[name], profile)) {
+          expect(section).toContain(`Not rendered with this profile: ${ALERTS[name].absentFrom?.[profile]}`);
+          continue;
+        }
+        expect([...section.matchAll(/^### (.+)$/gm)].map((m) => m[1])).toEqual(['Meaning', 'Impact', 'Diagnosis', 'Mitigation']);
+        for (const sub of section.split(/^### /m).slice(1)) expect(sub.split('\n').slice(1).join('').trim().length).toBeGreaterThan(20);
+        expect(section).toContain(alertText(ALERTS[name], profile).summary);
+      }
       expect(md).toMatch(/```promql\n.+\n```/);
       // The default runbook_url points at this file in the repository.
       expect(runbookUrl(pattern, name)).toMatch(new RegExp(`/docs/runbooks/${name}\\.md$`));
@@ -40,7 +48,7 @@ describe('generated docs', () => {
   });
 
   test('deterministic', () => {
-    expect(renderMetricsReference()).toBe(reference);
+    expect(renderMetricsReference('documented')).toBe(reference);
     expect(renderRunbooks()).toEqual(runbooks);
   });
 });

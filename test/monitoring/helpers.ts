@@ -21,10 +21,13 @@ export function values(input: MonitoringValuesInput = {}): MonitoringValues {
   return monitoringValuesSchema.parse(input);
 }
 
-/** Synthesizes the Monitoring construct into plain manifests. */
+/**
+ * Synthesizes the Monitoring construct into plain manifests. The profile defaults to `documented`
+ * (the spec most suites check); the v0.3.11 suites pass `profile: 'v0.3.11'`.
+ */
 export function synthMonitoring(input: MonitoringValuesInput = {}, props: Partial<Omit<MonitoringProps, 'values'>> = {}) {
   const chart = Testing.chart();
-  const monitoring = new Monitoring(chart, 'monitoring', { context: props.context ?? ctx, values: values(input), ...props });
+  const monitoring = new Monitoring(chart, 'monitoring', { context: props.context ?? ctx, values: values(input), profile: 'documented', ...props });
   const objects = Testing.synth(chart) as Manifest[];
   const find = (kind: string, name: string): Manifest => {
     const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);

@@ -66,14 +66,14 @@ describe('every rendered expression parses (grammar + analysis)', () => {
     'SLO off, custom thresholds': values({ rules: { slo: { vmCreation: { enabled: false } }, alerts: { VirtrigaudSlowVMCreation: { threshold: 120 } } } }),
   };
   test.each(Object.entries(configs))('rules: %s', (_, v) => {
-    const groups = buildRuleGroups(ctx, v.rules, { validate: FULL, providers: [{ name: 'esx', type: 'vsphere' }] });
+    const groups = buildRuleGroups(ctx, v.rules, { profile: 'documented', validate: FULL, providers: [{ name: 'esx', type: 'vsphere' }] });
     const exprs = ruleExpressions(groups);
     expect(exprs.length).toBeGreaterThan(5);
     for (const { what, expr } of exprs) expect({ what, errors: validatePromQL(expr, FULL) }).toEqual({ what, errors: [] });
   });
 
   test('dashboard queries', () => {
-    const { queries } = buildDashboard(ctx, values().dashboard, FULL);
+    const { queries } = buildDashboard(ctx, values().dashboard, FULL, 'documented');
     expect(queries.length).toBeGreaterThan(20);
     for (const { panel, expr } of queries) expect({ panel, errors: validatePromQL(expr, { ...FULL, grafanaMacros: true }) }).toEqual({ panel, errors: [] });
   });

@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { delimiter, join } from 'path';
 import { stringify } from 'yaml';
-import { ALERTS, AlertName } from '../../lib/monitoring/alert-catalog';
+import { alertInProfile, alertText, ALERTS, AlertName } from '../../lib/monitoring/alert-catalog';
+import type { Profile } from '../../lib/profile';
 import { runbookUrl } from '../../lib/monitoring/alerts';
 import { DURATION_BUCKETS } from '../../lib/monitoring/catalog';
 import { ALERT_GROUP, RECORDING_GROUP, SLO_GROUP } from '../../lib/monitoring/rules';
@@ -80,11 +81,11 @@ const selector = (metric: string, labels: Labels) =>
     .join(',')}}`;
 
 /** The annotations and labels promtool must see for a firing alert. */
-function expectedAlert(alert: AlertName, e: ExpectedAlert, severity?: string) {
+function expectedAlert(alert: AlertName, e: ExpectedAlert, profile: Profile) {
   const spec = ALERTS[alert];
   return {
-    exp_labels: { ...e.labels, severity: severity ?? spec.severity },
-    exp_annotations: { summary: spec.summary, description: e.description, runbook_url: runbookUrl(RUNBOOK_PATTERN, alert) },
+    exp_labels: { ...e.labels, severity: spec.severity },
+    exp_annotations: { summary: alertText(spec, profile).summary, description: e.description, runbook_url: runbookUrl(RUNBOOK_PATTERN, alert) },
   };
 }
 
@@ -93,7 +94,7 @@ function expectedAlert(alert: AlertName, e: ExpectedAlert, severity?: string) {
  * alerts that read them): Prometheus evaluates groups independently, so in production an alert
  * reading a recorded series may see it up to one evaluation interval late.
  */
-function testFile(ruleFile: string, groups: readonly string[], cases: readonly TestCase[]) {
+function testFile(ruleFile: string, groups: readonly string[], cases: readonly TestCase[], profile: Profile = 'documented') {
   return {
     rule_files: [ruleFile],
     evaluation_interval: '1m',
@@ -105,7 +106,7 @@ function testFile(ruleFile: string, groups: readonly string[], cases: readonly T
       alert_rule_test: (c.alerts ?? []).map((a) => ({
         eval_time: a.at,
         alertname: a.alert,
-        exp_alerts: a.firing.map((f) => expectedAlert(a.alert, f)),
+        exp_alerts: a.firing.map((f) => expectedAlert(a.alert, f, profile)),
       })),
       promql_expr_test: (c.values ?? []).map((v) => ({
         expr: v.expr,
@@ -369,12 +370,13 @@ function alertCases(): TestCase[] {
   ];
 }
 
-function sloCases(): TestCase[] {
+/** SLO cases; `failed` is the outcome of a failed operation (`failure` in the spec, `error` in v0.3.11). */
+function sloCases(failed = 'failure'): TestCase[] {
   const create = (successPerMin: number, failurePerMin: number, minutes: number) => [
     opsSeries({ ...esx, operation: 'Create', outcome: 'success' }, `0+${successPerMin}x${minutes}`),
-    opsSeries({ ...esx, operation: 'Create', outcome: 'failure' }, `0+${failurePerMin}x${minutes}`),
+    opsSeries({ ...esx, operation: 'Create', outcome: failed }, `0+${failurePerMin}x${minutes}`),
     // Deletions fail a lot but are not VM creations: they must not count.
-    opsSeries({ ...esx, operation: 'Delete', outcome: 'failure' }, `0+50x${minutes}`),
+    opsSeries({ ...esx, operation: 'Delete', outcome: failed }, `0+50x${minutes}`),
   ];
   const fastFor = FOR('VirtrigaudVMCreationErrorBudgetFastBurn');
   const slowFor = 60; // 1h
@@ -574,10 +576,114 @@ function noProviderCases(): TestCase[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Profile v0.3.11: provider health from the manager's circuit breaker, workqueue_depth, outcome error
+// ---------------------------------------------------------------------------------------------
+
+function v0311Cases(): TestCase[] {
+  const manager = target(MANAGER_JOB, 'virtrigaud-manager', '10.0.0.1:8080');
+  const managerUp = { metric: 'up', labels: manager, values: '1x90' };
+  const breaker = (provider: Labels, values: string): InputSeries => ({ metric: 'virtrigaud_circuit_breaker_state', labels: { ...manager, ...provider }, values });
+  const kvm = { provider_type: 'libvirt', provider: 'kvm' };
+  const downFor = FOR('VirtrigaudProviderDown');
+  const down = (p: typeof esx) => ({
+    labels: { alertname: 'VirtrigaudProviderDown', namespace: NS, ...p },
+    description: `The manager's circuit breaker for provider ${p.provider} (${p.provider_type}) in namespace ${NS} has not closed for more than ${downFor} minutes: its RPCs keep failing with Unavailable, DeadlineExceeded, Internal or Unknown.`,
+  });
+  const errFor = FOR('VirtrigaudHighErrorRate');
+  const queueFor = FOR('VirtrigaudQueueBacklog');
+  const queue = (values: string): InputSeries => ({ metric: 'workqueue_depth', labels: { ...manager, name: 'virtualmachine' }, values });
+  return [
+    {
+      name: 'v0.3.11 ProviderDown: the breaker of esx opens at 5m: fires after the 5m window and for, not before, naming esx only',
+      // Breaker open from 5m: not closed over a whole 5m window from 9m or 10m (open or closed
+      // range), so firing from 14m or 15m; neither at 12m, both at 17m.
+      series: [breaker(esx, '0x4 2x40'), breaker(kvm, '0x45'), managerUp],
+      alerts: [
+        { at: mins(12), alert: 'VirtrigaudProviderDown', firing: [] },
+        { at: mins(10 + downFor + 2), alert: 'VirtrigaudProviderDown', firing: [down(esx)] },
+      ],
+    },
+    {
+      name: 'v0.3.11 ProviderDown: half-open probes that keep failing do not reset it',
+      series: [breaker(esx, '2x5 1 2x5 1 2x5 1 2x20'), managerUp],
+      alerts: [{ at: mins(30), alert: 'VirtrigaudProviderDown', firing: [down(esx)] }],
+    },
+    {
+      name: 'v0.3.11 ProviderDown: silent while every breaker is closed, and after one closes again; providers have no up series',
+      series: [breaker(esx, '2x8 1 0x30'), breaker(kvm, '0x40'), managerUp],
+      alerts: [{ at: mins(30), alert: 'VirtrigaudProviderDown', firing: [] }],
+    },
+    {
+      name: 'v0.3.11 ProviderDown: another release\'s breaker does not count',
+      series: [{ ...breaker(esx, '2x40'), labels: { ...manager, namespace: 'other-release', ...esx } }, managerUp],
+      alerts: [{ at: mins(30), alert: 'VirtrigaudProviderDown', firing: [] }],
+    },
+    {
+      name: 'v0.3.11 ManagerDown: fires when the manager target is absent, silent while it is up',
+      series: [],
+      alerts: [
+        {
+          at: mins(FOR('VirtrigaudManagerDown')),
+          alert: 'VirtrigaudManagerDown',
+          firing: [
+            {
+              labels: { alertname: 'VirtrigaudManagerDown', job: MANAGER_JOB, namespace: NS },
+              description: `No target of job ${MANAGER_JOB} in namespace ${NS} has been up for more than ${FOR('VirtrigaudManagerDown')} minutes: no manager replica can be scraped or none exists.`,
+            },
+          ],
+        },
+      ],
+    },
+    { name: 'v0.3.11 ManagerDown: silent while up', series: [managerUp], alerts: [{ at: mins(30), alert: 'VirtrigaudManagerDown', firing: [] }] },
+    {
+      name: 'v0.3.11 HighErrorRate: half of the operations end in outcome error from 11m: fires after for, not before',
+      series: [opsSeries({ ...esx, operation: 'Create', outcome: 'success' }, '0+10x60'), opsSeries({ ...esx, operation: 'Create', outcome: 'error' }, '0x10 10+10x50')],
+      alerts: [
+        { at: mins(11 + errFor - 1), alert: 'VirtrigaudHighErrorRate', firing: [] },
+        {
+          at: mins(11 + errFor),
+          alert: 'VirtrigaudHighErrorRate',
+          firing: [
+            {
+              labels: { alertname: 'VirtrigaudHighErrorRate', namespace: NS, ...esx },
+              description: `50% of VM operations on provider esx (vsphere) in namespace ${NS} failed over the last 5 minutes (threshold 10%, for more than ${errFor} minutes).`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'v0.3.11 HighErrorRate: silent at 5% errors',
+      series: [opsSeries({ ...esx, operation: 'Create', outcome: 'success' }, '0+19x60'), opsSeries({ ...esx, operation: 'Create', outcome: 'error' }, '0+1x60')],
+      alerts: [{ at: mins(45), alert: 'VirtrigaudHighErrorRate', firing: [] }],
+    },
+    {
+      name: 'v0.3.11 QueueBacklog: workqueue_depth 150 from 6m: fires after for, not before',
+      series: [queue('50x5 150x30')],
+      alerts: [
+        { at: mins(6 + queueFor - 1), alert: 'VirtrigaudQueueBacklog', firing: [] },
+        {
+          at: mins(6 + queueFor),
+          alert: 'VirtrigaudQueueBacklog',
+          firing: [
+            {
+              labels: { alertname: 'VirtrigaudQueueBacklog', namespace: NS, name: 'virtualmachine' },
+              description: `The work queue of controller virtualmachine in namespace ${NS} holds 150 items (threshold 100) for more than ${queueFor} minutes.`,
+            },
+          ],
+        },
+      ],
+    },
+    { name: 'v0.3.11 QueueBacklog: silent at depth 100', series: [queue('100x30')], alerts: [{ at: mins(30), alert: 'VirtrigaudQueueBacklog', firing: [] }] },
+    ...sloCases('error'),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** The PrometheusRule's spec as a plain rule file, from the synthesized construct. */
-function ruleFile(input: MonitoringValuesInput, providers?: { name: string; type: string }[]): string {
-  const { objects } = synthMonitoring({ ...input, rules: { runbookUrlPattern: RUNBOOK_PATTERN, ...input?.rules } }, { providers });
+function ruleFile(input: MonitoringValuesInput, providers?: { name: string; type: string }[], profile: Profile = 'documented'): string {
+  const { objects } = synthMonitoring({ ...input, rules: { runbookUrlPattern: RUNBOOK_PATTERN, ...input?.rules } }, { providers, profile });
   const rule = objects.find((o) => o.kind === 'PrometheusRule');
   if (!rule) throw new Error('no PrometheusRule rendered');
   return stringify(rule.spec, { lineWidth: 0 });
@@ -604,6 +710,8 @@ suite('promtool', () => {
     writeFileSync(join(dir, 'rules-inline.yaml'), ruleFile({ rules: { recordingRules: { enabled: false } } }));
     writeFileSync(join(dir, 'rules-providers.yaml'), ruleFile({}, [{ name: 'esx', type: 'vsphere' }, { name: 'kvm', type: 'libvirt' }]));
     writeFileSync(join(dir, 'rules-no-providers.yaml'), ruleFile({}, []));
+    writeFileSync(join(dir, 'rules-v0311.yaml'), ruleFile({}, [{ name: 'esx', type: 'vsphere' }], 'v0.3.11'));
+    writeFileSync(join(dir, 'rules-v0311-inline.yaml'), ruleFile({ rules: { recordingRules: { enabled: false } } }, [{ name: 'esx', type: 'vsphere' }], 'v0.3.11'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -613,12 +721,33 @@ suite('promtool', () => {
     expect(r.status).toBe(0);
     expect(r.output).toMatch(/SUCCESS: 28 rules found/); // 14 recording + 7 SLO + 7 alerts
     expect(r.output).toMatch(/SUCCESS: 14 rules found/); // inline: 7 SLO + 7 alerts
+    const v0311 = run(['check', 'rules', join(dir, 'rules-v0311.yaml'), join(dir, 'rules-v0311-inline.yaml')]);
+    expect(v0311.status).toBe(0);
+    expect(v0311.output).toMatch(/SUCCESS: 25 rules found/); // 12 recording + 7 SLO + 6 alerts (no SlowVMCreation)
+    expect(v0311.output).toMatch(/SUCCESS: 13 rules found/);
+  });
+
+  test('promtool test rules, profile v0.3.11: every alert of the profile fires and stays silent (with and without recording rules)', () => {
+    const cases = v0311Cases();
+    for (const name of (Object.keys(ALERTS) as AlertName[]).filter((a) => alertInProfile(ALERTS[a], 'v0.3.11'))) {
+      const checks = cases.flatMap((c) => c.alerts ?? []).filter((a) => a.alert === name);
+      expect({ name, fires: checks.some((a) => a.firing.length > 0), silent: checks.some((a) => a.firing.length === 0) }).toEqual({ name, fires: true, silent: true });
+    }
+    const files = {
+      'test-v0311.yaml': testFile('rules-v0311.yaml', [RECORDING_GROUP, SLO_GROUP, ALERT_GROUP], cases, 'v0.3.11'),
+      'test-v0311-inline.yaml': testFile('rules-v0311-inline.yaml', [SLO_GROUP, ALERT_GROUP], cases, 'v0.3.11'),
+    };
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), stringify(content, { lineWidth: 0 }));
+    const r = spawnSync(PROMTOOL!, ['test', 'rules', ...Object.keys(files)], { cwd: dir, encoding: 'utf8' });
+    const output = `${r.stdout}${r.stderr}`;
+    if (r.status !== 0) throw new Error(`promtool test rules failed:\n${output}`);
+    expect(output.match(/SUCCESS/g)).toHaveLength(Object.keys(files).length);
   });
 
   test('promtool test rules: every alert (with and without recording rules), recording values, per-provider absence, no providers', () => {
     const alerts = alertCases();
-    // Every alert has a firing case and a silent case.
-    for (const name of Object.keys(ALERTS) as AlertName[]) {
+    // Every alert of the documented profile has a firing case and a silent case.
+    for (const name of (Object.keys(ALERTS) as AlertName[]).filter((a) => alertInProfile(ALERTS[a], 'documented'))) {
       const checks = alerts.flatMap((c) => c.alerts ?? []).filter((a) => a.alert === name);
       expect({ name, fires: checks.some((a) => a.firing.length > 0), silent: checks.some((a) => a.firing.length === 0) }).toEqual({ name, fires: true, silent: true });
     }

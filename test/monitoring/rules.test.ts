@@ -1,6 +1,6 @@
 import { ALERT_NAMES, ALERTS } from '../../lib/monitoring/alert-catalog';
 import { AlertingRule } from '../../lib/monitoring/alerts';
-import { RECORDING_RULES } from '../../lib/monitoring/recording-rules';
+import { RECORDING_RULES, ruleInProfile } from '../../lib/monitoring/recording-rules';
 import { ALERT_GROUP, buildRuleGroups, isAlertingRule, RECORDING_GROUP, RuleGroup, SLO_GROUP } from '../../lib/monitoring/rules';
 import { SLO_WINDOWS } from '../../lib/monitoring/slo';
 import { MonitoringValuesInput } from '../../lib/values/monitoring-values';
@@ -12,7 +12,7 @@ const alert = (groups: readonly RuleGroup[], name: string) => {
   if (found.length !== 1) throw new Error(`expected alert ${name} once, found ${found.length}`);
   return found[0];
 };
-const rules = (input: MonitoringValuesInput = {}) => buildRuleGroups(ctx, values(input).rules);
+const rules = (input: MonitoringValuesInput = {}) => buildRuleGroups(ctx, values(input).rules, { profile: 'documented' });
 
 describe('PrometheusRule', () => {
   test('<release>-alerts in the release namespace with standard and additional labels, groups in order', () => {
@@ -59,7 +59,7 @@ describe('PrometheusRule', () => {
   });
 
   test('the down alert checks each known provider Service for absence', () => {
-    const groups = buildRuleGroups(ctx, values().rules, { providers: [{ name: 'esx', type: 'vsphere' }, { name: 'kvm', type: 'libvirt' }] });
+    const groups = buildRuleGroups(ctx, values().rules, { profile: 'documented', providers: [{ name: 'esx', type: 'vsphere' }, { name: 'kvm', type: 'libvirt' }] });
     expect(alert(groups, 'VirtrigaudProviderDown').expr).toBe(
       'up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0' +
         ' or absent(up{job="virtrigaud-provider",namespace="virtrigaud-system",service="virtrigaud-provider-esx"})' +
@@ -68,7 +68,7 @@ describe('PrometheusRule', () => {
   });
 
   test('down alerts: no absence check without providers or when this release does not scrape the targets', () => {
-    const none = buildRuleGroups(ctx, values().rules, { providers: [] });
+    const none = buildRuleGroups(ctx, values().rules, { profile: 'documented', providers: [] });
     expect(alert(none, 'VirtrigaudProviderDown').expr).toBe('up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0');
     const { monitoring } = synthMonitoring({ serviceMonitors: { providers: { enabled: false } } });
     expect(alert(monitoring.ruleGroups, 'VirtrigaudProviderDown').expr).toBe('up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0');
@@ -118,14 +118,14 @@ describe('PrometheusRule', () => {
   test('recording rules: level:metric:operations names, namespace kept, one per spec example query', () => {
     const groups = rules();
     const recording = groups.find((g) => g.name === RECORDING_GROUP)!.rules;
-    expect(recording.map((r) => ('record' in r ? r.record : ''))).toEqual(RECORDING_RULES.map((r) => r.name));
+    expect(recording.map((r) => ('record' in r ? r.record : ''))).toEqual(RECORDING_RULES.filter((r) => ruleInProfile(r, 'documented')).map((r) => r.name));
     for (const r of recording) {
       if (!('record' in r)) throw new Error('alert in recording group');
       expect(r.record).toMatch(/^namespace(_[a-z_]+)?:virtrigaud_[a-z_]+:[a-z0-9_]+$/);
       expect(r.expr).toMatch(/sum by \(namespace[,)]/);
       expect(r.expr).not.toMatch(/_total:/);
     }
-    const spec = RECORDING_RULES.filter((r) => r.specQuery).map((r) => r.specQuery);
+    const spec = RECORDING_RULES.filter((r) => r.specQuery && ruleInProfile(r, 'documented')).map((r) => r.specQuery);
     expect(spec).toEqual(
       expect.arrayContaining([
         'Error rate: overall error rate',

@@ -86,9 +86,10 @@ describe('ServiceMonitors', () => {
   test('in a full release, they select the real manager and provider Services', () => {
     const chart = Testing.chart();
     new VirtRigaud(chart, 'release', {
+      profile: 'documented',
       providers: [
-        { name: 'esx', type: 'vsphere', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' },
-        { name: 'kvm', type: 'libvirt', endpoint: 'qemu+ssh://virtrigaud@kvm01.example.com/system', credentialsSecret: 'libvirt-credentials' },
+        { name: 'esx', type: 'vsphere', mode: 'deployment', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' },
+        { name: 'kvm', type: 'libvirt', mode: 'deployment', endpoint: 'qemu+ssh://virtrigaud@kvm01.example.com/system', credentialsSecret: 'libvirt-credentials' },
       ],
     } as VirtRigaudProps);
     const objects = Testing.synth(chart) as Manifest[];
@@ -174,5 +175,22 @@ describe('ServiceMonitors', () => {
     expect(kinds({ serviceMonitors: { manager: { enabled: false } } }).filter((k) => k.startsWith('ServiceMonitor'))).toEqual(['ServiceMonitor/virtrigaud-providers']);
     expect(kinds({ serviceMonitors: { providers: { enabled: false } } }).filter((k) => k.startsWith('ServiceMonitor'))).toEqual(['ServiceMonitor/virtrigaud-manager']);
     expect(kinds({ enabled: false })).toEqual([]);
+  });
+});
+
+describe('ServiceMonitors, profile v0.3.11', () => {
+  test('no providers ServiceMonitor (v0.3.11 providers serve no /metrics: a scrape would 404), the manager one stays', () => {
+    const { objects } = synthMonitoring({}, { profile: 'v0.3.11', providers: [{ name: 'esx', type: 'vsphere' }] });
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['virtrigaud-manager']);
+  });
+
+  test('a full default release scrapes only the manager', () => {
+    const chart = Testing.chart();
+    new VirtRigaud(chart, 'release', { providers: [{ name: 'esx', type: 'vsphere', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' }] });
+    const objects = Testing.synth(chart) as Manifest[];
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['virtrigaud-manager']);
+    const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
+    const down = rule.spec.groups.flatMap((g: { rules: { alert?: string; expr: string }[] }) => g.rules).find((r: { alert?: string }) => r.alert === 'VirtrigaudProviderDown');
+    expect(down.expr).toBe('max by (namespace, provider_type, provider) (min_over_time(virtrigaud_circuit_breaker_state{namespace="virtrigaud-system"}[5m])) >= 1');
   });
 });

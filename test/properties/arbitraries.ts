@@ -269,7 +269,8 @@ export function provider(maxName: number, maxNameCustomResource: number): fc.Arb
       },
       { requiredKeys: ['name', 'endpoint', 'credentialsSecret', 'pod', 'explicitMode'] },
     ).map(({ pod, explicitMode, ...p }) => {
-      const out: Input = { ...p, type, ...pod, ...(cr || explicitMode ? { mode } : {}) };
+      // custom-resource is the default mode: deployment is always written.
+      const out: Input = { ...p, type, ...pod, ...(!cr || explicitMode ? { mode } : {}) };
       if (out.resources === undefined) delete out.resources;
       return out as unknown as ProviderInput;
     });
@@ -456,8 +457,14 @@ export function values(options: { maxProviders?: number } = {}): fc.Arbitrary<Va
         providers: fc.uniqueArray(provider(maxName, maxNameCr), { selector: (p) => p.name, maxLength: options.maxProviders ?? 4 }),
         networkPolicies,
         monitoring,
+        profile: fc.option(fc.constantFrom('v0.3.11', 'documented'), { nil: undefined }),
       },
       { requiredKeys: [] },
-    ).map((rest) => ({ ...(releaseName !== undefined ? { releaseName } : {}), ...(namespace !== undefined ? { namespace } : {}), ...rest }) as ValuesInput);
+    ).map(({ profile, ...rest }) => {
+      // Deployment-mode providers exist only under the documented profile (v0.3.11 refuses them).
+      const deployment = (rest.providers ?? []).some((p) => (p as { mode?: string }).mode === 'deployment');
+      const chosen = deployment ? 'documented' : profile;
+      return { ...(releaseName !== undefined ? { releaseName } : {}), ...(namespace !== undefined ? { namespace } : {}), ...(chosen !== undefined ? { profile: chosen } : {}), ...rest } as ValuesInput;
+    });
   });
 }

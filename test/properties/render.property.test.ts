@@ -191,7 +191,8 @@ function completeness(v: Values, objects: readonly Obj[]): string[] {
     eq('tolerations', rt.tolerations ?? [], p.tolerations);
     eq('affinity', rt.affinity ?? {}, p.affinity);
     eq('env', rt.env ?? [], JSON.parse(JSON.stringify(p.env)));
-    eq('imagePullSecrets', rt.imagePullSecrets ?? [], v.imagePullSecrets);
+    // The v0.3.11 manager ignores runtime.imagePullSecrets: never rendered.
+    eq('imagePullSecrets', rt.imagePullSecrets, undefined);
     eq('service.port', rt.service.port, p.grpcPort);
     for (const kind of ['requests', 'limits'] as const) {
       for (const [res, q] of Object.entries(p.resources[kind])) eq(`resources.${kind}.${res}`, quantityString(rt.resources?.[kind]?.[res]), quantityString(q));
