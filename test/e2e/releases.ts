@@ -29,6 +29,12 @@ export interface Release {
   path: string;
   /** The rendered objects, read from the single-file render with the YAML reader the CLI writes for. */
   objects: K8sObject[];
+  /** The release's CRDs, one file each (from its per-resource render). */
+  crdFiles: string[];
+  /** The files of its custom resources whose CRDs it renders too (Provider objects), from its per-resource render. */
+  ownCustomResourceFiles: string[];
+  /** The synth options that render it alone (`-f` files), e.g. for `synth -o -`. */
+  synthArgs: string[];
 }
 
 /** Runs the CLI in this process, as `npm run synth -- <argv>` would. */
@@ -71,22 +77,53 @@ export function renderReleases(): { root: string; releases: Release[] } {
     for (const s of sources) {
       const out = join(root, layout, s.name.replace(/ /g, '-'));
       synthOrThrow(['synth', ...s.args, ...layoutArgs, '--output', out]);
-      releases.push({ name: s.name, layout, path: layout === 'single' ? join(out, 'virtrigaud.yaml') : out, objects: [] });
+      releases.push({ name: s.name, layout, path: layout === 'single' ? join(out, 'virtrigaud.yaml') : out, objects: [], crdFiles: [], ownCustomResourceFiles: [], synthArgs: s.args });
     }
     const envOut = join(root, layout, 'environments');
     synthOrThrow(['synth', '--all-environments', '--environments', ENVIRONMENTS_DIR, ...layoutArgs, '--output', envOut]);
     for (const env of readdirSync(envOut).sort()) {
-      releases.push({ name: `environment ${env}`, layout, path: layout === 'single' ? join(envOut, env, 'virtrigaud.yaml') : join(envOut, env), objects: [] });
+      // --all-environments renders <env>/values.yaml over the shared values.yaml.
+      const synthArgs = ['-f', join(ENVIRONMENTS_DIR, 'values.yaml'), '-f', join(ENVIRONMENTS_DIR, env, 'values.yaml')];
+      releases.push({ name: `environment ${env}`, layout, path: layout === 'single' ? join(envOut, env, 'virtrigaud.yaml') : join(envOut, env), objects: [], crdFiles: [], ownCustomResourceFiles: [], synthArgs });
     }
   }
   // Objects of a release, from its single-file render (the per-resource layout holds the same objects).
   const single = new Map(releases.filter((r) => r.layout === 'single').map((r) => [r.name, parseObjects(readFileSync(r.path, 'utf8'))]));
-  for (const r of releases) r.objects = single.get(r.name)!;
+  const files = new Map(
+    releases
+      .filter((r) => r.layout === 'per-resource')
+      .map((r) => {
+        const objectFiles = readdirSync(r.path).filter((f) => f !== 'kustomization.yaml' && f.endsWith('.yaml')).sort().map((f) => {
+          const [object] = parseObjects(readFileSync(join(r.path, f), 'utf8'));
+          return { file: join(r.path, f), object };
+        });
+        const own = new Set(ownCustomResources(objectFiles.map((f) => f.object)));
+        return [r.name, {
+          crdFiles: objectFiles.filter((f) => f.object.kind === 'CustomResourceDefinition').map((f) => f.file),
+          ownCustomResourceFiles: objectFiles.filter((f) => own.has(f.object)).map((f) => f.file),
+        }];
+      }),
+  );
+  for (const r of releases) {
+    r.objects = single.get(r.name)!;
+    Object.assign(r, files.get(r.name)!);
+  }
   return { root, releases };
 }
 
+/** The objects whose kind a CRD of the same release defines (custom resources it renders). */
+export function ownCustomResources(objects: readonly K8sObject[]): K8sObject[] {
+  const defined = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((crd) => `${crd.spec.group}/${crd.spec.names.kind}`));
+  return objects.filter((o) => defined.has(`${o.apiVersion.split('/')[0]}/${o.kind}`));
+}
+
 export function removeRenders(root: string): void {
-  rmSync(root, { recursive: true, force: true });
+  if (root !== '') rmSync(root, { recursive: true, force: true });
+}
+
+/** The releases when the control planes can run (rendering takes a while), else none. */
+export function releasesToApply(built: boolean): { root: string; releases: Release[] } {
+  return built ? renderReleases() : { root: '', releases: [] };
 }
 
 /** `-f file` or `-k folder`. */

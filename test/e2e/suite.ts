@@ -9,6 +9,11 @@ import { missingPeers } from './peers';
 /** Every binary the control planes of all versions need. */
 export const CONTROL_PLANE_PEERS: string[] = [...new Set(KUBE_VERSIONS.flatMap((v) => Object.values(controlPlaneBinaries(v))))];
 
+/** True when every binary the control planes need is built (registers nothing). */
+export function controlPlanesBuilt(): boolean {
+  return missingPeers('', CONTROL_PLANE_PEERS).missing.length === 0;
+}
+
 /** True when the suite can run; otherwise registers the skip (or the CI failure) and says why. */
 export function peersBuilt(suite: string, names: readonly string[] = CONTROL_PLANE_PEERS): boolean {
   const { missing, message } = missingPeers(suite, names);
@@ -18,7 +23,8 @@ export function peersBuilt(suite: string, names: readonly string[] = CONTROL_PLA
       throw new Error(`${message}; CI is set, so this is a failure`);
     });
   } else {
-    console.warn(message);
+    // Jest prints no console output of a file whose tests are all skipped: straight to stderr.
+    process.stderr.write(`${message}\n`);
     describe.skip(suite, () => test(message, () => undefined));
   }
   return false;
