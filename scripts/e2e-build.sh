@@ -2,8 +2,10 @@
 # npm run e2e:build: build the real upstream peers (kube-apiserver, kubectl, etcd, ...) that the e2e
 # tests run. Each e2e/peers/<peer>/BUILD line `<binary-name> <go package path>` becomes
 # $CACHE/bin/<binary-name>, built inside the peer's folder with the versions its go.mod pins.
-# A binary whose stamp (hash of the peer's go.mod, go.sum, BUILD, *.go and the Go version) is
-# unchanged is not rebuilt; Go's own build cache makes rebuilds after a fresh clone fast.
+# A binary whose stamp (hash of the peer's go.mod, go.sum, BUILD, *.go, the Go version and the
+# link flags) is unchanged is not rebuilt; Go's own build cache makes rebuilds after a fresh clone fast.
+# Peers requiring k8s.io/kubernetes get the version stamps Kubernetes' own build sets
+# (hack/lib/version.sh); without them /version and `kubectl version` say v0.0.0-master.
 #   CACHE = ${VIRTRIGAUD_E2E_CACHE:-<repo>/.cache/e2e}
 #   Usage: scripts/e2e-build.sh [peer ...]   (default: every peer)
 set -euo pipefail
@@ -22,7 +24,14 @@ failed=0
 for peer in "${peers[@]}"; do
   dir="$repo/e2e/peers/$peer"
   [ -f "$dir/BUILD" ] || { echo "e2e:build: $dir/BUILD does not exist" >&2; exit 2; }
-  stamp="$( { echo "$go_version"; cd "$dir" && for f in go.mod go.sum BUILD $(ls -- *.go 2>/dev/null | LC_ALL=C sort); do
+  ldflags=""
+  kube="$(cd "$dir" && go list -m -f '{{.Version}}' k8s.io/kubernetes 2>/dev/null || true)"
+  if [[ "$kube" =~ ^v([0-9]+)\.([0-9]+)\.[0-9]+$ ]]; then
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ldflags+=" -X $p.gitVersion=$kube -X $p.gitMajor=${BASH_REMATCH[1]} -X $p.gitMinor=${BASH_REMATCH[2]} -X $p.gitTreeState=clean"
+    done
+  fi
+  stamp="$( { echo "$go_version $ldflags"; cd "$dir" && for f in go.mod go.sum BUILD $(ls -- *.go 2>/dev/null | LC_ALL=C sort); do
     [ -f "$f" ] && { echo "== $f"; cat "$f"; }; done; } | sha256sum | cut -d' ' -f1)"
   while read -r name pkg extra; do
     case "$name" in ''|'#'*) continue ;; esac
@@ -36,7 +45,7 @@ for peer in "${peers[@]}"; do
     fi
     t=$SECONDS
     rm -f "$cache/stamps/$name"
-    if (cd "$dir" && go build -trimpath -o "$out.tmp" "$pkg"); then
+    if (cd "$dir" && go build -trimpath -ldflags="$ldflags" -o "$out.tmp" "$pkg"); then
       mv -f "$out.tmp" "$out"
       echo "$stamp" > "$cache/stamps/$name"
       echo "built   $name ($((SECONDS - t))s, $pkg in e2e/peers/$peer)"

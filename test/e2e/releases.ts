@@ -166,8 +166,17 @@ export async function getStored(cp: ControlPlane, release: Release): Promise<Map
  * would once the namespace is empty.
  */
 export async function removeRelease(cp: ControlPlane, release: Release): Promise<void> {
-  expectClean(`delete ${release.name}`, await cp.kubectl(['delete', ...source(release), '--ignore-not-found', '--wait=true', '--timeout=120s'], { timeoutMs: 180_000 }));
+  expectClean(`delete ${release.name}`, await cp.kubectl(['delete', ...source(release), '--ignore-not-found', '--wait=false']));
   for (const ns of release.objects.filter((o) => o.kind === 'Namespace')) await finalizeNamespace(cp, ns.metadata.name);
+  // CRDs go once the API server has removed their custom resources.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const left = await cp.kubectl(['get', ...source(release), '--ignore-not-found', '-o', 'name']);
+    expectClean(`get what is left of ${release.name}`, left);
+    if (left.stdout.trim() === '') return;
+    if (Date.now() > deadline) throw new Error(`delete ${release.name}: still there after 120s:\n${left.stdout}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export async function finalizeNamespace(cp: ControlPlane, name: string): Promise<void> {
@@ -178,7 +187,6 @@ export async function finalizeNamespace(cp: ControlPlane, name: string): Promise
   ns.spec = { finalizers: [] };
   const r = await cp.kubectl(['replace', '--raw', `/api/v1/namespaces/${name}/finalize`, '-f', '-'], { input: JSON.stringify(ns) });
   if (r.code !== 0) throw new Error(`finalize namespace ${name}: ${r.stderr}`);
-  expectClean(`wait for namespace ${name} to go`, await cp.kubectl(['wait', '--for=delete', `namespace/${name}`, '--timeout=60s']));
 }
 
 /**

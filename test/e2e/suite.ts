@@ -6,8 +6,20 @@
 import { ControlPlane, controlPlaneBinaries, KUBE_VERSIONS, KubeVersion, startControlPlane } from './control-plane';
 import { missingPeers } from './peers';
 
-/** Every binary the control planes of all versions need. */
-export const CONTROL_PLANE_PEERS: string[] = [...new Set(KUBE_VERSIONS.flatMap((v) => Object.values(controlPlaneBinaries(v))))];
+/**
+ * The versions the suites run on: all, or those in VIRTRIGAUD_E2E_VERSIONS (e.g. `1.28`, while
+ * iterating on one).
+ */
+export const SUITE_VERSIONS: readonly KubeVersion[] = (() => {
+  const chosen = process.env.VIRTRIGAUD_E2E_VERSIONS?.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (!chosen) return KUBE_VERSIONS;
+  const unknown = chosen.filter((v) => !(KUBE_VERSIONS as readonly string[]).includes(v));
+  if (unknown.length > 0) throw new Error(`VIRTRIGAUD_E2E_VERSIONS: unknown ${unknown.join(', ')} (known: ${KUBE_VERSIONS.join(', ')})`);
+  return chosen as KubeVersion[];
+})();
+
+/** Every binary the control planes of the suites' versions need. */
+export const CONTROL_PLANE_PEERS: string[] = [...new Set(SUITE_VERSIONS.flatMap((v) => Object.values(controlPlaneBinaries(v))))];
 
 /** True when every binary the control planes need is built (registers nothing). */
 export function controlPlanesBuilt(): boolean {
@@ -37,7 +49,7 @@ export function peersBuilt(suite: string, names: readonly string[] = CONTROL_PLA
 export function describeControlPlanes(suite: string, body: (cp: () => ControlPlane, version: KubeVersion) => void): void {
   if (!peersBuilt(suite)) return;
   jest.setTimeout(300_000);
-  describe.each(KUBE_VERSIONS.map((v) => [v]))(`${suite} on Kubernetes %s`, (version) => {
+  describe.each(SUITE_VERSIONS.map((v) => [v]))(`${suite} on Kubernetes %s`, (version) => {
     let cp: ControlPlane | undefined;
     beforeAll(async () => {
       cp = await startControlPlane({ version });
