@@ -323,6 +323,7 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlane> {
       `--service-account-key-file=${join(pki_, 'sa.pub')}`,
       `--service-account-signing-key-file=${join(pki_, 'sa.key')}`,
       '--api-audiences=https://kubernetes.default.svc.cluster.local',
+      '--endpoint-reconciler-type=none', // 1.37 refuses a loopback address for the kubernetes Service's endpoints
       '--profiling=false',
     ], 'kube-apiserver.log');
 

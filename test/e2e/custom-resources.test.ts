@@ -87,8 +87,8 @@ describeControlPlanes('e2e custom resources', (cp) => {
   if (withProviders.length > 0) test.each(withProviders.map((r) => [r.name, r] as const))('%s: its Provider objects are accepted and stored as rendered', async (_name, release) => {
     try {
       await applyCrdsFirst(cp(), release, ['apply', '--server-side']);
+      expectClean(`apply ${release.name}`, await cp().kubectl(['apply', '--server-side', '-f', release.path]));
       for (const file of release.ownCustomResourceFiles) {
-        expectClean(`apply ${file}`, await cp().kubectl(['apply', '--server-side', '-f', file]));
         const [rendered] = parseObjects(readFileSync(file, 'utf8'));
         const r = await cp().kubectl(['get', '-f', file, '-o', 'json']);
         expectClean(`get ${file}`, r);
