@@ -23,12 +23,13 @@ function podFrom(deployment: K8sObject): K8sObject {
   };
 }
 
-function privilegedPod(namespace: string): K8sObject {
+/** A privileged Pod; it runs as one of the release's ServiceAccounts (no controller creates `default`). */
+function privilegedPod(namespace: string, serviceAccountName: string): K8sObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'privileged-e2e', namespace },
-    spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.9', securityContext: { privileged: true } }] },
+    spec: { serviceAccountName, containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.9', securityContext: { privileged: true } }] },
   };
 }
 
@@ -50,7 +51,8 @@ describeControlPlanes('e2e Pod Security admission', (cp) => {
       for (const ns of namespaces) {
         const stored = await k(['get', 'namespace', ns.metadata.name, '-o', 'jsonpath={.metadata.labels.pod-security\\.kubernetes\\.io/enforce}']);
         expect(stored.stdout).toBe('restricted');
-        const rejected = await dryRunCreate(cp(), privilegedPod(ns.metadata.name));
+        const serviceAccount = release.objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.namespace === ns.metadata.name)!;
+        const rejected = await dryRunCreate(cp(), privilegedPod(ns.metadata.name, serviceAccount.metadata.name));
         expect(rejected.code).not.toBe(0);
         expect(rejected.stderr).toMatch(/violates PodSecurity "restricted:[^"]+": privileged \(container "c" must not set securityContext\.privileged=true\)/);
       }

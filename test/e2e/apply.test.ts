@@ -52,9 +52,9 @@ describeControlPlanes('e2e apply', (cp) => {
     const release = releases.find((r) => r.name === 'default' && r.layout === 'single')!;
     try {
       expectClean('apply', await cp().kubectl(['apply', '--server-side', ...source(release)]));
-      const edited = structuredClone(release);
-      const deployment = edited.objects.find((o) => o.kind === 'Deployment')!;
+      const deployment = structuredClone(release.objects.find((o) => o.kind === 'Deployment')!);
       deployment.spec.replicas = String(deployment.spec.replicas);
+      const edited = { ...release, objects: [deployment] };
       expect(storedDiffs(edited, await getStored(cp(), release))).toEqual([`apps/Deployment ${deployment.metadata.namespace}/${deployment.metadata.name} .spec.replicas: rendered "${deployment.spec.replicas}", stored ${deployment.spec.replicas}`]);
     } finally {
       await removeRelease(cp(), release);
