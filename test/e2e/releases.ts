@@ -166,6 +166,14 @@ export async function getStored(cp: ControlPlane, release: Release): Promise<Map
  * would once the namespace is empty.
  */
 export async function removeRelease(cp: ControlPlane, release: Release): Promise<void> {
+  // A CRD deleted while the server still initializes its storage waits for a retry of the CRD
+  // finalizer with growing back-off (1.37: "storage is (re)initializing"): first list each custom
+  // resource until the list answers.
+  const crds = release.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => `${o.spec.names.plural}.${o.spec.group}`);
+  for (let tries = 0; crds.length > 0 && tries < 60; tries++) {
+    if ((await cp.kubectl(['get', crds.join(','), '--all-namespaces', '-o', 'name'])).code === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   expectClean(`delete ${release.name}`, await cp.kubectl(['delete', ...source(release), '--ignore-not-found', '--wait=false']));
   for (const ns of release.objects.filter((o) => o.kind === 'Namespace')) await finalizeNamespace(cp, ns.metadata.name);
   // CRDs go once the API server has removed their custom resources.
