@@ -1,0 +1,350 @@
+/**
+ * The monitoring path with the real Prometheus Operator v0.93.0 (the version of the vendored CRDs,
+ * built by `npm run e2e:build` from e2e/peers/prometheus-operator) on a real API server: a
+ * `Prometheus` configured like kube-prometheus-stack's default (ServiceMonitors and PrometheusRules
+ * selected by `release: <its release>` in any namespace), two releases rendered with that label
+ * from values (`monitoring.additionalLabels`), one with `manager.metrics.secure: true`. Read back:
+ * the configuration the operator generated (Secret `prometheus-<name>`, gzipped) and its rule
+ * ConfigMaps (`prometheus-<name>-rulefiles-N`). The relabelling is not judged by us: Prometheus'
+ * own `promtool check service-discovery` discovers the targets from the API server (Endpoints
+ * written by hand, as no controller-manager runs) and applies the generated relabelling.
+ * One API-server version is enough here (1.28, the schema the toolkit targets): the operator's
+ * output does not depend on it.
+ */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { gunzipSync } from 'zlib';
+import { ControlPlane, controlPlaneBinaries, KubeVersion, run, startControlPlane, stopProcessGroups } from './control-plane';
+import { peerBinary } from './peers';
+import { EXAMPLES_DIR, expectClean, K8sObject, parseObjects, PROMETHEUS_OPERATOR_CRDS, synth } from './releases';
+import { peersBuilt } from './suite';
+
+const SUITE = 'e2e prometheus operator';
+const VERSION: KubeVersion = '1.28';
+const OPERATOR = 'prometheus-operator-v0.93.0';
+/** kube-prometheus-stack installed as Helm release `kps` in namespace `monitoring`. */
+const STACK = { release: 'kps', namespace: 'monitoring' };
+const PROMETHEUS_NAME = `${STACK.release}-kube-prometheus-stack-prometheus`;
+
+interface TestRelease {
+  name: string;
+  secure: boolean;
+  objects: K8sObject[];
+}
+
+function render(name: string, secure: boolean, args: string[]): TestRelease {
+  const r = synth([
+    'synth',
+    ...args,
+    '--set', `releaseName=${name}`,
+    '--set', `namespace=${name}`,
+    '--set', `monitoring.additionalLabels.release=${STACK.release}`,
+    '--set', `manager.metrics.secure=${secure}`,
+    '--output', '-',
+  ]);
+  if (r.code !== 0) throw new Error(`synth ${name}: ${r.stderr}`);
+  return { name, secure, objects: parseObjects(r.stdout) };
+}
+
+/** kube-prometheus-stack's default Prometheus (values prometheus.prometheusSpec.*): selects by `release`. */
+const prometheusObject = {
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'Prometheus',
+  metadata: { name: PROMETHEUS_NAME, namespace: STACK.namespace, labels: { release: STACK.release } },
+  spec: {
+    serviceMonitorSelector: { matchLabels: { release: STACK.release } },
+    serviceMonitorNamespaceSelector: {},
+    podMonitorSelector: { matchLabels: { release: STACK.release } },
+    podMonitorNamespaceSelector: {},
+    probeSelector: { matchLabels: { release: STACK.release } },
+    probeNamespaceSelector: {},
+    ruleSelector: { matchLabels: { release: STACK.release } },
+    ruleNamespaceSelector: {},
+    scrapeConfigSelector: { matchLabels: { release: STACK.release } },
+    scrapeConfigNamespaceSelector: {},
+    serviceAccountName: PROMETHEUS_NAME,
+  },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${SUITE}: timed out after ${timeoutMs}ms waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function getJson(cp: ControlPlane, args: string[]): Promise<any> {
+  const r = await cp.kubectl(['get', ...args, '-o', 'json']);
+  expectClean(`kubectl get ${args.join(' ')}`, r);
+  return JSON.parse(r.stdout);
+}
+
+/** The configuration the operator generated, or undefined before it has written it. */
+async function generatedConfig(cp: ControlPlane): Promise<any | undefined> {
+  const r = await cp.kubectl(['get', 'secret', '-n', STACK.namespace, `prometheus-${PROMETHEUS_NAME}`, '-o', 'jsonpath={.data.prometheus\\.yaml\\.gz}']);
+  if (r.code !== 0 || r.stdout === '') return undefined;
+  return parseYaml(gunzipSync(Buffer.from(r.stdout, 'base64')).toString('utf8'));
+}
+
+/** Rule files of the operator's ConfigMaps prometheus-<name>-rulefiles-N: file name -> parsed file. */
+async function generatedRuleFiles(cp: ControlPlane): Promise<Map<string, any>> {
+  const list = await getJson(cp, ['configmaps', '-n', STACK.namespace]);
+  const files = new Map<string, any>();
+  for (const cm of list.items) {
+    if (!new RegExp(`^prometheus-${PROMETHEUS_NAME}-rulefiles-\\d+$`).test(cm.metadata.name)) continue;
+    for (const [file, text] of Object.entries(cm.data ?? {})) files.set(file, parseYaml(text as string));
+  }
+  return files;
+}
+
+const serviceMonitors = (r: TestRelease) => r.objects.filter((o) => o.kind === 'ServiceMonitor');
+const prometheusRules = (r: TestRelease) => r.objects.filter((o) => o.kind === 'PrometheusRule');
+
+/** The Services of the release a ServiceMonitor selects (matchLabels only: what ours use). */
+function selectedServices(r: TestRelease, sm: K8sObject): K8sObject[] {
+  const match: Record<string, string> = sm.spec.selector.matchLabels ?? {};
+  return r.objects.filter((o) => o.kind === 'Service' && Object.entries(match).every(([k, v]) => o.metadata.labels?.[k] === v));
+}
+
+/** The `job` values the release's rules name in their selectors (`job="..."`). */
+function jobsNamedByRules(r: TestRelease): string[] {
+  const jobs = new Set<string>();
+  for (const rule of prometheusRules(r)) {
+    for (const group of rule.spec.groups) {
+      for (const item of group.rules) {
+        for (const m of String(item.expr).matchAll(/\bjob\s*=\s*"([^"]+)"/g)) jobs.add(m[1]);
+      }
+    }
+  }
+  return [...jobs].sort();
+}
+
+/** An address from TEST-NET-1 (RFC 5737): discovery only, nothing is scraped. */
+const TARGET_IP = '192.0.2.10';
+
+/** Endpoints of a Service, as the endpoints controller would write them for one ready Pod. */
+function endpointsFor(service: K8sObject): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: service.metadata.name, namespace: service.metadata.namespace },
+    subsets: [{
+      addresses: [{ ip: TARGET_IP, targetRef: { kind: 'Pod', name: `${service.metadata.name}-0`, namespace: service.metadata.namespace } }],
+      ports: service.spec.ports.map((p: any) => ({ name: p.name, port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP' })),
+    }],
+  };
+}
+
+/** One target as `promtool check service-discovery` reports it: before and after relabelling. */
+interface DiscoveredTarget {
+  discoveredLabels: Record<string, string>;
+  labels: Record<string, string>;
+  error?: unknown;
+}
+
+/**
+ * Prometheus' own discovery and relabelling of one job of the generated configuration, with its
+ * Kubernetes service discovery pointed at the e2e API server (the only rewrite: in a cluster
+ * Prometheus finds the API server itself).
+ */
+async function discover(cp: ControlPlane, work: string, config: any, job: string): Promise<DiscoveredTarget[]> {
+  const scrape = config.scrape_configs.find((s: any) => s.job_name === job);
+  const rewritten = {
+    global: config.global,
+    scrape_configs: [{ ...scrape, kubernetes_sd_configs: scrape.kubernetes_sd_configs.map((sd: any) => ({ ...sd, kubeconfig_file: cp.kubeconfig })) }],
+  };
+  const file = join(work, `sd-${job.replace(/[^a-z0-9-]/gi, '_')}.yaml`);
+  writeFileSync(file, toYaml(rewritten));
+  const r = await run('promtool', ['check', 'service-discovery', '--timeout=10s', file, job]);
+  if (r.code !== 0) throw new Error(`promtool check service-discovery ${job}: exit ${r.code}\n${r.stderr}\n${r.stdout}`);
+  return JSON.parse(r.stdout) as DiscoveredTarget[];
+}
+
+const built = peersBuilt(SUITE, [...Object.values(controlPlaneBinaries(VERSION)), OPERATOR]);
+const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+
+if (built) {
+  jest.setTimeout(300_000);
+
+  describe(`${SUITE} v0.93.0 on Kubernetes ${VERSION}`, () => {
+    let cp: ControlPlane | undefined;
+    let work = '';
+    let operator: ChildProcess | undefined;
+    let operatorLog = '';
+    let config: any;
+    let ruleFiles = new Map<string, any>();
+    // vr-plain: every provider kind in `deployment` mode (a ServiceMonitor per component);
+    // vr-secure: the default release with `manager.metrics.secure: true`.
+    const releases = [render('vr-plain', false, ['-f', join(EXAMPLES_DIR, 'all-providers.yaml')]), render('vr-secure', true, [])];
+    const c = () => {
+      if (!cp) throw new Error(`${SUITE}: the control plane did not start`);
+      return cp;
+    };
+
+    beforeAll(async () => {
+      work = mkdtempSync(join(tmpdir(), 'virtrigaud-e2e-prom-'));
+      cp = await startControlPlane({ version: VERSION });
+      console.log(`${SUITE}: kube-apiserver ${cp.serverVersion} (Kubernetes ${VERSION}; one version is enough, the operator's output does not depend on it) at ${cp.server}`);
+
+      // The CRDs the operator embeds (`operator crds`): all its kinds, the vendored three among them.
+      const crds = await run(peerBinary(OPERATOR)!, ['crds']);
+      if (crds.code !== 0) throw new Error(`${OPERATOR} crds: ${crds.stderr}`);
+      writeFileSync(join(work, 'crds.yaml'), crds.stdout);
+      expectClean('apply the operator\'s CRDs', await c().kubectl(['apply', '--server-side', '-f', join(work, 'crds.yaml')]));
+      expectClean('CRDs Established', await c().kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(work, 'crds.yaml')]));
+
+      expectClean('namespace', await c().kubectl(['create', 'namespace', STACK.namespace]));
+      expectClean('Prometheus', await c().kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(prometheusObject) }));
+
+      const port = await freePort();
+      operatorLog = join(work, 'operator.log');
+      const fd = openSync(operatorLog, 'w');
+      operator = spawn(peerBinary(OPERATOR)!, [
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log-format=json',
+        // Write `status.bindings` on ServiceMonitors and PrometheusRules (accepted or not, and why).
+        '--feature-gates=StatusForConfigurationResources=true',
+      ], { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, KUBECONFIG: c().kubeconfig } });
+      closeSync(fd);
+
+      for (const r of releases) {
+        const yaml = r.objects.map((o) => JSON.stringify(o)).join('\n---\n');
+        expectClean(`apply ${r.name}`, await c().kubectl(['apply', '--server-side', '-f', '-'], { input: yaml }));
+        for (const service of r.objects.filter((o) => o.kind === 'Service')) {
+          expectClean(`Endpoints ${service.metadata.name}`, await c().kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(endpointsFor(service)) }));
+        }
+      }
+
+      // Wait until the operator has taken in every ServiceMonitor and PrometheusRule of both releases.
+      const expectedJobs = releases.flatMap((r) => serviceMonitors(r).flatMap((sm) => sm.spec.endpoints.map((_: unknown, i: number) => `serviceMonitor/${sm.metadata.namespace}/${sm.metadata.name}/${i}`)));
+      const expectedRules = releases.flatMap((r) => prometheusRules(r).map((pr) => `${pr.metadata.namespace}-${pr.metadata.name}-`));
+      config = await until('the generated configuration with every ServiceMonitor endpoint', 120_000, async () => {
+        const cfg = await generatedConfig(c());
+        const jobs = new Set((cfg?.scrape_configs ?? []).map((s: any) => s.job_name));
+        return expectedJobs.every((j) => jobs.has(j)) ? cfg : undefined;
+      });
+      ruleFiles = await until('the rule ConfigMaps with every PrometheusRule', 120_000, async () => {
+        const files = await generatedRuleFiles(c());
+        return expectedRules.every((prefix) => [...files.keys()].some((f) => f.startsWith(prefix))) ? files : undefined;
+      });
+    }, 300_000);
+
+    afterAll(async () => {
+      if (operator?.pid) await stopProcessGroups([operator.pid]);
+      await cp?.stop();
+      if (work !== '') rmSync(work, { recursive: true, force: true });
+    });
+
+    test('the operator\'s own CRDs for ServiceMonitor, PodMonitor and PrometheusRule are the vendored ones', () => {
+      const embedded = parseObjects(readFileSync(join(work, 'crds.yaml'), 'utf8'));
+      for (const file of ['monitoring.coreos.com_servicemonitors.yaml', 'monitoring.coreos.com_podmonitors.yaml', 'monitoring.coreos.com_prometheusrules.yaml']) {
+        const [vendored] = parseObjects(readFileSync(join(PROMETHEUS_OPERATOR_CRDS, file), 'utf8'));
+        expect(embedded.find((o) => o.metadata.name === vendored.metadata.name)).toEqual(vendored);
+      }
+    });
+
+    test('both releases render ServiceMonitors and a PrometheusRule carrying the selected label', () => {
+      for (const r of releases) {
+        const selected = [...serviceMonitors(r), ...prometheusRules(r)];
+        expect(serviceMonitors(r).length).toBeGreaterThan(0);
+        expect(prometheusRules(r).length).toBeGreaterThan(0);
+        for (const o of selected) expect(o.metadata.labels?.release).toBe(STACK.release);
+      }
+    });
+
+    test('a scrape job per ServiceMonitor endpoint of each release, and no other job in its namespaces', () => {
+      for (const r of releases) {
+        const expected = serviceMonitors(r).flatMap((sm) => sm.spec.endpoints.map((_: unknown, i: number) => `serviceMonitor/${sm.metadata.namespace}/${sm.metadata.name}/${i}`)).sort();
+        const generated = config.scrape_configs.map((s: any) => s.job_name).filter((j: string) => j.startsWith(`serviceMonitor/${r.name}/`)).sort();
+        expect(generated).toEqual(expected);
+      }
+    });
+
+    test.each(['vr-plain', 'vr-secure'])('%s: Prometheus gives every target the job the alerts name, and namespace, service and endpoint', async (name) => {
+      const r = releases.find((x) => x.name === name)!;
+      const jobs = new Set<string>();
+      for (const sm of serviceMonitors(r)) {
+        for (const [i, endpoint] of (sm.spec.endpoints as any[]).entries()) {
+          const targets = await discover(c(), work, config, `serviceMonitor/${sm.metadata.namespace}/${sm.metadata.name}/${i}`);
+          expect(targets.filter((t) => t.error)).toEqual([]);
+          // Targets the relabelling drops (other ports of the Service) have no labels left.
+          const kept = targets.filter((t) => Object.keys(t.labels ?? {}).length > 0);
+          const labelsOf = (t: DiscoveredTarget) => ({ namespace: t.labels.namespace, service: t.labels.service, endpoint: t.labels.endpoint });
+          expect(kept.map(labelsOf)).toEqual(selectedServices(r, sm).map((s) => ({ namespace: s.metadata.namespace, service: s.metadata.name, endpoint: endpoint.port })));
+          for (const t of kept) jobs.add(t.labels.job);
+        }
+      }
+      const named = jobsNamedByRules(r);
+      // Every scraped job is one the rules watch ...
+      expect([...jobs].filter((job) => !named.includes(job))).toEqual([]);
+      // ... and the jobs the rules watch are scraped: all of them when every component has a
+      // ServiceMonitor (vr-plain), the manager's (the job VirtrigaudManagerDown names) always.
+      if (r.name === 'vr-plain') expect(named.filter((job) => !jobs.has(job))).toEqual([]);
+      const managerDown = prometheusRules(r).flatMap((pr) => pr.spec.groups.flatMap((g: any) => g.rules)).find((x: any) => x.alert === 'VirtrigaudManagerDown');
+      const managerJob = /\bjob\s*=\s*"([^"]+)"/.exec(String(managerDown?.expr))?.[1];
+      expect(managerJob).toBeDefined();
+      expect(jobs.has(managerJob!)).toBe(true);
+    });
+
+    test('vr-secure: the manager is scraped over https with the CA, server name and authorization of its ServiceMonitor', () => {
+      const r = releases.find((x) => x.name === 'vr-secure')!;
+      const secure = serviceMonitors(r).flatMap((sm) => (sm.spec.endpoints as any[]).map((endpoint, i) => ({ sm, endpoint, i }))).filter(({ endpoint }) => endpoint.scheme === 'https');
+      expect(secure.length).toBeGreaterThan(0);
+      for (const { sm, endpoint, i } of secure) {
+        const scrape = config.scrape_configs.find((s: any) => s.job_name === `serviceMonitor/${sm.metadata.namespace}/${sm.metadata.name}/${i}`);
+        console.log(JSON.stringify({ endpoint, scrape: { scheme: scrape.scheme, tls_config: scrape.tls_config, authorization: scrape.authorization, bearer_token_file: scrape.bearer_token_file } }, null, 1));
+        expect(scrape.scheme).toBe('https');
+      }
+    });
+
+    test('every rule group of each release is in the operator\'s rule ConfigMaps, rule for rule', () => {
+      for (const r of releases) {
+        for (const pr of prometheusRules(r)) {
+          const file = [...ruleFiles.keys()].find((f) => f.startsWith(`${pr.metadata.namespace}-${pr.metadata.name}-`))!;
+          const names = (groups: any[]) => groups.map((g) => ({ name: g.name, rules: g.rules.map((x: any) => x.alert ?? x.record) }));
+          expect(names(ruleFiles.get(file).groups)).toEqual(names(pr.spec.groups));
+        }
+      }
+    });
+
+    test('each ServiceMonitor and PrometheusRule is accepted by the Prometheus (its status.bindings)', async () => {
+      for (const o of releases.flatMap((r) => [...serviceMonitors(r), ...prometheusRules(r)])) {
+        const what = `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+        const binding = await until(`the status of ${what}`, 60_000, async () => {
+          const live = await getJson(c(), [`${o.kind.toLowerCase()}s.monitoring.coreos.com`, '-n', o.metadata.namespace!, o.metadata.name]);
+          return (live.status?.bindings ?? []).find((b: any) => b.resource === 'prometheuses' && b.name === PROMETHEUS_NAME);
+        });
+        expect({ what, conditions: binding.conditions.map((x: any) => ({ type: x.type, status: x.status, reason: x.reason, message: x.message })) })
+          .toEqual({ what, conditions: [expect.objectContaining({ type: 'Accepted', status: 'True' })] });
+      }
+    });
+
+    test('the operator\'s log has no warning or error about the releases\' objects', () => {
+      const lines = readFileSync(operatorLog, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+      // It did log its work on the Prometheus (else an empty log would pass).
+      expect(lines.some((l) => JSON.stringify(l).includes(PROMETHEUS_NAME))).toBe(true);
+      const ours = lines.filter((l) => l.level !== 'INFO' && l.level !== 'DEBUG' && releases.some((r) => JSON.stringify(l).includes(r.name)));
+      expect(ours).toEqual([]);
+    });
+  });
+}
