@@ -12,8 +12,9 @@
  * One API-server version is enough here (1.28, the schema the toolkit targets): the operator's
  * output does not depend on it.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { ChildProcess, spawn } from 'child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer as createHttpServer } from 'http';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -196,7 +197,8 @@ function reloaderExpanded(config: any): any {
  * would find for `services`; everything else of the job is the operator's.
  */
 async function relabel(work: string, config: any, job: string, services: K8sObject[]): Promise<DiscoveredTarget[]> {
-  const { kubernetes_sd_configs: _sd, ...scrape } = reloaderExpanded(config).scrape_configs.find((s: any) => s.job_name === job);
+  const scrape = { ...reloaderExpanded(config).scrape_configs.find((s: any) => s.job_name === job) };
+  delete scrape.kubernetes_sd_configs;
   const rewritten = { global: config.global, scrape_configs: [{ ...scrape, static_configs: services.flatMap(endpointsTargets) }] };
   const file = join(work, `sd-${job.replace(/[^a-z0-9-]/gi, '_')}.yaml`);
   writeFileSync(file, toYaml(rewritten));
@@ -206,7 +208,6 @@ async function relabel(work: string, config: any, job: string, services: K8sObje
 }
 
 const built = peersBuilt(SUITE, [...Object.values(controlPlaneBinaries(VERSION)), OPERATOR]);
-const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
 
 if (built) {
   jest.setTimeout(300_000);
@@ -251,6 +252,9 @@ if (built) {
         '--feature-gates=StatusForConfigurationResources=true',
       ], { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, KUBECONFIG: c().kubeconfig } });
       closeSync(fd);
+      const pgid = operator.pid;
+      // Never outlive this process (jest killed, suite aborted).
+      if (pgid) process.once('exit', () => { try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ } });
 
       for (const r of releases) {
         // The release's CRDs first: it renders Provider objects too.
@@ -388,6 +392,54 @@ if (built) {
         .filter((l) => !String(l.err ?? '').includes('the object has been modified; please apply your changes to the latest version'));
       console.log(`${SUITE}: operator log: ${lines.length} lines, ${lines.filter((l) => String(l.level).toLowerCase() === 'warn').length} warnings, ${lines.filter((l) => String(l.level).toLowerCase() === 'error').length} errors`);
       expect(ours).toEqual([]);
+    });
+
+    test('vr-plain: Prometheus runs the generated manager job and rule files; the target is up with the labels the alerts use', async () => {
+      const r = releases.find((x) => x.name === 'vr-plain')!;
+      const sm = serviceMonitors(r).find((x) => selectedServices(r, x).some((svc) => svc.metadata.labels?.['app.kubernetes.io/component'] === 'manager'))!;
+      const job = `serviceMonitor/${sm.metadata.namespace}/${sm.metadata.name}/0`;
+      // A loopback stand-in for the manager's /metrics (Prometheus' own `up` is what is observed).
+      const exporter = createHttpServer((_req, res) => res.end('# TYPE virtrigaud_e2e_stand_in gauge\nvirtrigaud_e2e_stand_in 1\n'));
+      await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+      const exporterPort = (exporter.address() as { port: number }).port;
+      const dir = join(work, 'prometheus');
+      mkdirSync(dir);
+      const rules = [...ruleFiles.entries()].filter(([f]) => f.startsWith(`${r.name}-`)).map(([f, content]) => {
+        writeFileSync(join(dir, f), toYaml(content));
+        return join(dir, f);
+      });
+      const scrape = { ...reloaderExpanded(config).scrape_configs.find((s: any) => s.job_name === job) };
+      delete scrape.kubernetes_sd_configs;
+      const services = r.objects.filter((o) => o.kind === 'Service').map(endpointsTargets).flat()
+        .map((t) => ({ ...t, targets: [`127.0.0.1:${exporterPort}`] }));
+      // Rewritten to run outside a cluster: static targets on loopback, rule files in this folder, and
+      // a 1s interval so that the first scrape comes at once.
+      writeFileSync(join(dir, 'prometheus.yaml'), toYaml({ global: config.global, rule_files: rules, scrape_configs: [{ ...scrape, scrape_interval: '1s', scrape_timeout: '1s', static_configs: services }] }));
+      const port = await freePort();
+      const fd = openSync(join(dir, 'prometheus.log'), 'w');
+      const prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { detached: true, stdio: ['ignore', fd, fd] });
+      closeSync(fd);
+      try {
+        const api = async (path: string) => {
+          const res = await fetch(`http://127.0.0.1:${port}${path}`).catch(() => undefined);
+          return res?.ok ? ((await res.json()) as any).data : undefined;
+        };
+        const up = await until('the manager target up in Prometheus', 60_000, async () => {
+          const data = await api(`/api/v1/query?query=${encodeURIComponent('up == 1')}`);
+          return data?.result?.length > 0 ? data.result : undefined;
+        });
+        const service = selectedServices(r, sm)[0];
+        expect(up.map((x: any) => ({ job: x.metric.job, namespace: x.metric.namespace, service: x.metric.service, endpoint: x.metric.endpoint })))
+          .toEqual([{ job: service.metadata.labels?.[sm.spec.jobLabel] ?? service.metadata.name, namespace: r.name, service: service.metadata.name, endpoint: sm.spec.endpoints[0].port }]);
+        expect(jobsNamedByRules(r)).toContain(up[0].metric.job);
+        const groups = (await api('/api/v1/rules'))?.groups ?? [];
+        expect(groups.map((g: any) => g.name).sort()).toEqual(prometheusRules(r).flatMap((pr) => pr.spec.groups.map((g: any) => g.name)).sort());
+        const unhealthy = groups.flatMap((g: any) => g.rules).filter((x: any) => x.health === 'err');
+        expect(unhealthy.map((x: any) => `${x.name}: ${x.lastError}`)).toEqual([]);
+      } finally {
+        if (prometheus.pid) await stopProcessGroups([prometheus.pid]);
+        await new Promise((resolve) => exporter.close(resolve));
+      }
     });
   });
 }
