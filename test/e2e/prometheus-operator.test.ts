@@ -8,7 +8,8 @@
  * ConfigMaps (`prometheus-<name>-rulefiles-N`). The relabelling is not judged by us: Prometheus'
  * own `promtool check service-discovery` applies the generated relabelling to the targets
  * Kubernetes discovery makes of the release's Services (Debian's Prometheus has no Kubernetes
- * discovery, so they are given as static targets with the documented meta labels).
+ * discovery, so they are given as static targets with the documented meta labels). Last, Debian's
+ * Prometheus runs the manager job and the rule files against a loopback stand-in for the manager.
  * One API-server version is enough here (1.28, the schema the toolkit targets): the operator's
  * output does not depend on it.
  */
