@@ -7,17 +7,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { controlPlaneBinaries, KUBE_VERSIONS, KubeVersion, startControlPlane, stopProcessGroups } from '../test/e2e/control-plane';
+import { ControlPlane, controlPlaneBinaries, KUBE_VERSIONS, KubeVersion, startControlPlane, stopProcessGroups } from '../test/e2e/control-plane';
 import { e2eCache, peerBinary } from '../test/e2e/peers';
 
-interface State {
-  version: KubeVersion;
-  serverVersion: string;
-  server: string;
-  kubeconfig: string;
-  dir: string;
-  pids: number[];
-}
+/** What `up` records for `down`: the control plane's data, without its methods. */
+type State = Pick<ControlPlane, 'version' | 'serverVersion' | 'server' | 'kubeconfig' | 'dir' | 'pids'>;
 
 const stateFile = join(e2eCache(), 'playground.json');
 

@@ -9,7 +9,7 @@
  * (test/rendering/yaml-readers.ts) and the emitter on single strings.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import fc from 'fast-check';
@@ -24,15 +24,9 @@ import type { ValuesInput } from '../../lib/values/schema';
 import * as arb from '../properties/arbitraries';
 import { runs, SEED } from '../properties/fc-settings';
 import { goYamlV2Plain, NOT_JSON, PLAIN, TRAPS } from '../rendering/yaml-readers';
+import { peerBinary } from './peers';
 
 const BINARY = 'k8s-yaml-json';
-
-/** A built Go peer binary (the lookup of test/e2e/peers.ts, until it lands on this branch). */
-function peerBinary(name: string): string | undefined {
-  const cache = process.env.VIRTRIGAUD_E2E_CACHE ?? join(PACKAGE_ROOT, '.cache', 'e2e');
-  const path = join(cache, 'bin', name);
-  return existsSync(path) ? path : undefined;
-}
 
 const bin = peerBinary(BINARY);
 const SKIP = `${BINARY} is not built: run \`npm run e2e:build\` (or \`go build -trimpath -o ../../../.cache/e2e/bin/${BINARY} .\` in e2e/peers/yaml)`;
