@@ -18,30 +18,42 @@
  * `--baseline <dir>` adds a column for another built checkout of the project (e.g. the commit
  * before a change), run through its own `npm run synth`; `--baseline-label` describes it.
  *
- *   npm run bench [-- --runs 9] [--stock-runs 3] [--no-stock] [--baseline <dir> [--baseline-label <text>]] [--out bench/RESULTS.md]
+ * Peer: `helm template` (Helm v3.22.0, the e2e peer `npm run e2e:build -- helm` builds) of
+ * VirtRigaud's own chart, as v0.3.11 released it (scripts/upstream-chart.ts, from the Go module),
+ * with its CRDs and monitoring, timed beside our render of the default release (the same
+ * installation: CRDs, manager, RBAC, ServiceMonitor, PrometheusRule, dashboard). Skipped with a
+ * message when the helm binary or the Go module is not available, or with `--no-helm`.
+ *
+ *   npm run bench [-- --runs 9] [--stock-runs 3] [--no-stock] [--no-helm] [--only <case,…>] [--baseline <dir> [--baseline-label <text>]] [--out bench/RESULTS.md]
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { cpus, loadavg, tmpdir, totalmem, type as osType, release as osRelease } from 'os';
 import { join, relative, resolve } from 'path';
-import { PACKAGE_ROOT } from '../lib/paths';
+import { packagePath, PACKAGE_ROOT } from '../lib/paths';
+import { packageUpstreamChart, UPSTREAM_TAG, upstreamModuleDir } from '../scripts/upstream-chart';
 
 interface Options {
   runs: number;
   stockRuns: number;
   stock: boolean;
+  helm: boolean;
+  /** Case ids to run (default: all). */
+  only?: string[];
   out: string;
   baseline?: string;
   baselineLabel?: string;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { runs: 9, stockRuns: 3, stock: true, out: join(PACKAGE_ROOT, 'bench', 'RESULTS.md') };
+  const o: Options = { runs: 9, stockRuns: 3, stock: true, helm: true, out: join(PACKAGE_ROOT, 'bench', 'RESULTS.md') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Number(argv[++i]);
     else if (a === '--stock-runs') o.stockRuns = Number(argv[++i]);
     else if (a === '--no-stock') o.stock = false;
+    else if (a === '--no-helm') o.helm = false;
+    else if (a === '--only') o.only = argv[++i].split(',');
     else if (a === '--out') o.out = argv[++i];
     else if (a === '--baseline') o.baseline = argv[++i];
     else if (a === '--baseline-label') o.baselineLabel = argv[++i];
@@ -104,6 +116,41 @@ function makeCases(tmp: string): Case[] {
   }
   cases.push({ id: 'envs20', title: '20 environments, one run', args: ['--all-environments', '--environments', envs], stockEnv: { BENCH_ENVIRONMENTS: envs } });
   return cases;
+}
+
+// --- the helm peer ---
+
+const HELM_BINARY = 'helm-v3.22.0';
+/** The chart's values that turn its monitoring on (its values.yaml, `observability`). */
+const CHART_MONITORING_VALUES = `observability:
+  prometheus:
+    enabled: true
+    serviceMonitor: { enabled: true }
+    prometheusRule: { enabled: true }
+  grafana:
+    enabled: true
+    dashboards: { enabled: true }
+`;
+
+/** The built helm peer (same lookup as test/e2e/peers.ts), or undefined. */
+function helmPeer(): string | undefined {
+  const path = join(process.env.VIRTRIGAUD_E2E_CACHE || packagePath('.cache', 'e2e'), 'bin', HELM_BINARY);
+  return existsSync(path) ? path : undefined;
+}
+
+/** `helm template` of the upstream chart, or why it cannot run. */
+function helmTemplateCommand(tmp: string): { cmd: string; args: (out: string) => string[] } | { missing: string } {
+  const helm = helmPeer();
+  if (!helm) return { missing: `${HELM_BINARY} is not built (npm run e2e:build -- helm)` };
+  const module = upstreamModuleDir();
+  if ('missing' in module) return { missing: module.missing };
+  const chart = packageUpstreamChart(module.dir, tmp);
+  const values = join(tmp, 'chart-monitoring-values.yaml');
+  writeFileSync(values, CHART_MONITORING_VALUES);
+  return {
+    cmd: helm,
+    args: (out) => ['template', 'virtrigaud', chart, '-n', 'virtrigaud-system', '-f', values, '--include-crds', '--api-versions', 'monitoring.coreos.com/v1', '--output-dir', out],
+  };
 }
 
 // --- measuring ---
@@ -223,6 +270,15 @@ function machine(): string[] {
   ];
 }
 
+/** Documents with a top-level `kind` in the YAML files under a folder (helm template --output-dir). */
+function countObjects(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return n + countObjects(path);
+    return n + (e.name.endsWith('.yaml') ? (readFileSync(path, 'utf8').match(/^kind: /gm) ?? []).length : 0);
+  }, 0);
+}
+
 function fmtS(s: number): string {
   return `${s.toFixed(2)} s`;
 }
@@ -244,7 +300,8 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'virtrigaud-bench-'));
   const load0 = loadavg();
   const started = new Date();
-  const results: { c: Case; ours: Stats; node: Stats; floor: Stats; floorYaml: Stats; stock?: Stats; baseline?: Stats; same: boolean; yamlLinesDiffering: number }[] = [];
+  const results: { c: Case; ours: Stats; node: Stats; floor: Stats; floorYaml: Stats; stock?: Stats; baseline?: Stats; helm?: Stats; helmObjects?: number; same: boolean; yamlLinesDiffering: number }[] = [];
+  let helmSkipped: string | undefined = opts.helm ? undefined : '`--no-helm`';
   const startup: { node?: Stats; npm?: Stats } = {};
   const baseline = opts.baseline ? resolve(opts.baseline) : undefined;
   if (baseline && !existsSync(join(baseline, 'build', 'bin', 'virtrigaud.js'))) throw new Error(`bench: ${baseline} has no build/bin/virtrigaud.js (build it first)`);
@@ -261,7 +318,13 @@ async function main(): Promise<void> {
       startup.node = stats(nodeRuns);
       startup.npm = stats(npmRuns);
     }
-    const cases = makeCases(tmp);
+    const cases = makeCases(tmp).filter((c) => !opts.only || opts.only.includes(c.id));
+    if (cases.length === 0) throw new Error(`bench: --only ${opts.only?.join(',')}: no such case (cases: default, p10, p100, p500, p1000, envs20)`);
+    const helmTemplate = opts.helm ? helmTemplateCommand(tmp) : undefined;
+    if (helmTemplate && 'missing' in helmTemplate) {
+      helmSkipped = helmTemplate.missing;
+      process.stderr.write(`bench: helm template peer skipped: ${helmSkipped}\n`);
+    }
     const stockDir = join(PACKAGE_ROOT, 'bench', 'stock-app');
     for (const c of cases) {
       if (bundle && !loadBundle(join(PACKAGE_ROOT, 'build', 'lib', 'cli'), PACKAGE_ROOT)) {
@@ -271,7 +334,7 @@ async function main(): Promise<void> {
       const objects = join(tmp, `${c.id}-objects.json`);
       writeFloorInput(c, objects);
       const out = (v: string, i: number) => join(tmp, `out-${c.id}-${v}-${i}`);
-      const variants: { key: 'ours' | 'node' | 'floor' | 'floorYaml' | 'stock' | 'baseline'; run: (i: number) => Sample; runs: number }[] = [
+      const variants: { key: 'ours' | 'node' | 'floor' | 'floorYaml' | 'stock' | 'baseline' | 'helm'; run: (i: number) => Sample; runs: number }[] = [
         { key: 'ours', runs: opts.runs, run: (i) => measure('npm', ['run', '--silent', 'synth', '--', ...c.args, '--output', out('npm', i)], { cwd: PACKAGE_ROOT, tmp }) },
         { key: 'node', runs: opts.runs, run: (i) => measure(process.execPath, [bin, 'synth', ...c.args, '--output', out('node', i)], { cwd: PACKAGE_ROOT, tmp }) },
         { key: 'floor', runs: opts.runs, run: (i) => measure(process.execPath, [floor, objects, out('floor', i)], { cwd: PACKAGE_ROOT, tmp }) },
@@ -279,6 +342,9 @@ async function main(): Promise<void> {
       ];
       if (baseline) {
         variants.push({ key: 'baseline', runs: opts.runs, run: (i) => measure('npm', ['run', '--silent', 'synth', '--', ...c.args, '--output', out('baseline', i)], { cwd: baseline, tmp, mayFail: true }) });
+      }
+      if (c.id === 'default' && helmTemplate && !('missing' in helmTemplate)) {
+        variants.push({ key: 'helm', runs: opts.runs, run: (i) => measure(helmTemplate.cmd, helmTemplate.args(out('helm', i)), { cwd: PACKAGE_ROOT, tmp }) });
       }
       if (opts.stock) {
         variants.push({ key: 'stock', runs: opts.stockRuns, run: (i) => measure('npx', ['cdk8s', 'synth', '--output', out('stock', i)], { cwd: stockDir, env: c.stockEnv, tmp }) });
@@ -302,7 +368,8 @@ async function main(): Promise<void> {
         return n + (a.length === b.length ? a.filter((line, i) => line !== b[i]).length : Infinity);
       }, 0);
       const get = (k: string) => (samples.get(k)?.length ? stats(samples.get(k)!) : undefined);
-      results.push({ c, ours: get('ours')!, node: get('node')!, floor: get('floor')!, floorYaml: get('floorYaml')!, stock: get('stock'), baseline: get('baseline'), same, yamlLinesDiffering });
+      const helmObjects = samples.get('helm')?.length ? countObjects(out('helm', 0)) : undefined;
+      results.push({ c, ours: get('ours')!, node: get('node')!, floor: get('floor')!, floorYaml: get('floorYaml')!, stock: get('stock'), baseline: get('baseline'), helm: get('helm'), helmObjects, same, yamlLinesDiffering });
       for (const v of variants) for (let i = -1; i < v.runs; i++) rmSync(out(v.key === 'ours' ? 'npm' : v.key === 'floorYaml' ? 'floor-yaml' : v.key, i), { recursive: true, force: true });
       rmSync(objects, { force: true });
       process.stderr.write(` ${fmtS(results[results.length - 1].ours.wall)}\n`);
@@ -356,6 +423,20 @@ async function main(): Promise<void> {
   const p100 = by('p100');
   const p1000 = by('p1000');
   const p10 = by('p10');
+  const helmRun = results.find((r) => r.helm);
+  lines.push('## Peer: `helm template` of VirtRigaud\'s chart', '');
+  if (helmRun) {
+    lines.push(
+      `The same installation rendered by VirtRigaud's own Helm chart (chart ${UPSTREAM_TAG.replace(/^v/, '')} as released, from the Go module; Helm v3.22.0 built from its Go module): \`helm template\` with \`--include-crds\`, the chart's monitoring on and \`--output-dir\`, ${helmRun.helmObjects} objects (5 of them its CRD-upgrade hook). Helm parses templates and writes YAML; it validates nothing against a schema. Medians of ${opts.runs} runs (and the fastest), peak memory; interleaved with the runs above.`,
+      '',
+      '| Case | ours: `npm run synth` | ours: `node build/bin/virtrigaud.js synth` | `helm template` | ours (node) ÷ helm |',
+      '|---|---|---|---|---|',
+    );
+    const cell = (s: Stats) => `${fmtS(s.wall)} (min ${fmtS(s.minWall)}), ${fmtMb(s.rssMb)}`;
+    lines.push(`| ${helmRun.c.title} | ${cell(helmRun.ours)} | ${cell(helmRun.node)} | ${cell(helmRun.helm!)} | ${(helmRun.node.wall / helmRun.helm!.wall).toFixed(1)}× |`, '');
+  } else {
+    lines.push(`Not measured in this run: ${helmSkipped ?? 'the default case did not run (`--only`)'}.`, '');
+  }
   lines.push('## Targets', '');
   const target = (ok: boolean, text: string) => lines.push(`- ${ok ? '✅' : '❌'} ${text}`);
   const def = by('default');

@@ -120,6 +120,21 @@ describe('manager', () => {
     expect(find('RoleBinding', 'virtrigaud-leader-election').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'virtrigaud-leader-election' });
   });
 
+  // docs/migrating-from-helm.md: the chart's manager runs as ServiceAccount `virtrigaud` (its
+  // fullname); naming ours after it keeps the running pods' identity and RBAC during the migration.
+  test('manager.serviceAccount.name names the ServiceAccount, the pods\' identity and both bindings\' subject', () => {
+    const { find, objects } = synthManager({ serviceAccount: { name: 'virtrigaud' } });
+    const subject = [{ kind: 'ServiceAccount', name: 'virtrigaud', namespace: 'virtrigaud-system' }];
+    expect(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name)).toEqual(['virtrigaud']);
+    expect(find('Deployment').spec.template.spec.serviceAccountName).toBe('virtrigaud');
+    expect(find('ClusterRoleBinding').subjects).toEqual(subject);
+    expect(find('RoleBinding', 'virtrigaud-leader-election').subjects).toEqual(subject);
+    // Every other name stays `<release>-…`: the chart's Deployment, Service and ClusterRole are adopted by name.
+    expect(objects.filter((o) => o.kind !== 'ServiceAccount' && o.kind !== 'Role' && o.kind !== 'RoleBinding').map((o) => o.metadata.name)).toEqual(
+      objects.filter((o) => o.kind !== 'ServiceAccount' && o.kind !== 'Role' && o.kind !== 'RoleBinding').map(() => 'virtrigaud-manager'),
+    );
+  });
+
   test('replicas > 1 adds a PodDisruptionBudget over the same selector', () => {
     const { find, objects } = synthManager({ replicas: 3 });
     const pdb = find('PodDisruptionBudget');
