@@ -11,7 +11,7 @@
  * packageUpstreamChart does the same to a copy in a folder of the caller's.
  */
 import { spawnSync } from 'child_process';
-import { chmodSync, cpSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 export const UPSTREAM_MODULE = 'github.com/projectbeskar/virtrigaud';
@@ -19,7 +19,9 @@ export const UPSTREAM_TAG = 'v0.3.11';
 
 /** The VirtRigaud module folder (`go mod download -json`), or why there is none. */
 export function upstreamModuleDir(): { dir: string } | { missing: string } {
-  const r = spawnSync('go', ['mod', 'download', '-json', `${UPSTREAM_MODULE}@${UPSTREAM_TAG}`], { encoding: 'utf8', cwd: '/', timeout: 300_000 });
+  // As scripts/e2e-build.sh: Go's default install folder when `go` is not on PATH.
+  const go = spawnSync('go', ['version']).error && existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+  const r = spawnSync(go, ['mod', 'download', '-json', `${UPSTREAM_MODULE}@${UPSTREAM_TAG}`], { encoding: 'utf8', cwd: '/', timeout: 300_000 });
   if (r.error) return { missing: `go mod download ${UPSTREAM_MODULE}@${UPSTREAM_TAG}: ${r.error.message} (is Go installed and on PATH?)` };
   const out = (() => {
     try {
