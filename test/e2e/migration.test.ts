@@ -277,7 +277,7 @@ if (!built) {
         rendered.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name).sort(),
       );
 
-      console.log(`${SUITE} on ${cp().serverVersion}: checks after the steps took ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
+      console.log(`${SUITE} on ${cp().serverVersion}: install, steps and checks took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       // Helm knows no release: no record left, and the doc's last step saw `helm uninstall` fail; nothing was deleted.
       expect((await getJson(cp(), ['secrets', '-A', '-l', 'owner=helm'])).items).toEqual([]);
       const afterUninstall = await getJson(cp(), ['-k', join(work, 'migrated')]);
