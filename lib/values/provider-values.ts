@@ -68,14 +68,15 @@ export const RESERVED_PROVIDER_POD_LABELS = [
 
 /**
  * `spec.endpoint` pattern of the vendored v0.3.11 Provider CRD; `custom-resource` mode must match it
- * (it requires a path for libvirt URIs and allows no user info in https URLs).
+ * (it requires a path for libvirt URIs and allows no user info in https URLs). These three are
+ * compared with the vendored CRD by test/values/crd-patterns.test.ts.
  */
 export const CRD_ENDPOINT_PATTERN =
   /^((https?:\/\/[a-zA-Z0-9.-]+(:[0-9]+)?(\/.*)?|(tcp|grpc):\/\/[a-zA-Z0-9.-]+:[0-9]+(\/.*)?)|qemu(\+ssh|\+tcp|\+tls)?:\/\/([a-zA-Z0-9@.-]+(:[0-9]+)?)?(\/.*))$/;
 /** `spec.credentialSecretRef.name` pattern of the Provider CRD (a DNS label: no dots). */
-const CRD_SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const CRD_SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** `spec.runtime.replicas` bounds of the Provider CRD. */
-const CRD_REPLICAS = { min: 1, max: 10 };
+export const CRD_REPLICAS = { min: 1, max: 10 };
 
 /** Port of the provider's `/healthz` and `/metrics` (`--health-port`; the constructs' PROVIDER_METRICS_PORT). */
 const PROVIDER_HEALTH_PORT = 8080;
