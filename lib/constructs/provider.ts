@@ -15,14 +15,16 @@ import {
 } from '../../imports/infra.virtrigaud.io';
 import { imageReference } from '../values/common';
 import { PROVIDER_DEFAULTS_ENV, ProviderType, ProviderValues } from '../values/provider-values';
-import { providerJobName, ReleaseContext, resourceName } from './context';
-import { JOB_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
+import { managedProviderServiceName, providerJobName, providerResourceName, ReleaseContext } from '../conventions/names';
+import { GRPC_PORT_NAME, METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
+import { INSTANCE_LABEL, JOB_LABEL, NAME_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
 import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 import { restrictedContainerSecurityContext } from './security';
 
 export const PROVIDER_CONTAINER = 'provider';
 /** Port of `/healthz` and `/metrics` of every provider (`--health-port`). */
-export const PROVIDER_METRICS_PORT = 8080;
+export const PROVIDER_METRICS_PORT = PROVIDER_HEALTH_PORT;
+export { managedProviderServiceName, providerResourceName };
 export const CREDENTIALS_MOUNT_PATH = '/etc/virtrigaud/credentials';
 export const TLS_MOUNT_PATH = '/etc/virtrigaud/tls';
 /** Pod annotation carrying a hash of the provider's (non-secret) settings. */
@@ -35,11 +37,6 @@ export function providerRepository(type: ProviderType): string {
   return `projectbeskar/virtrigaud/provider-${type}`;
 }
 
-/** Name of every object of a provider: `<release>-provider-<name>`. */
-export function providerResourceName(ctx: ReleaseContext, name: string): string {
-  return resourceName(ctx, `provider-${name}`);
-}
-
 /** Secret with the provider's gRPC certificate (`tls.crt`, `tls.key`, `ca.crt`). */
 export function providerTlsSecretName(ctx: ReleaseContext, provider: ProviderValues): string {
   return provider.tls.secretName ?? `${providerResourceName(ctx, provider.name)}-tls`;
@@ -48,14 +45,6 @@ export function providerTlsSecretName(ctx: ReleaseContext, provider: ProviderVal
 /** Labels of every object of a provider: standard labels plus the provider's name and type. */
 export function providerLabels(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
   return standardLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name, [PROVIDER_TYPE_LABEL]: provider.type });
-}
-
-/**
- * Name of the Deployment and Service the VirtRigaud v0.3.11 manager creates for a `Provider` object
- * (`virtrigaud-provider-<namespace>-<Provider name>`, upstream `getDeploymentName`/`getServiceName`).
- */
-export function managedProviderServiceName(ctx: ReleaseContext, name: string): string {
-  return `virtrigaud-provider-${ctx.namespace}-${name}`;
 }
 
 /**
@@ -73,7 +62,7 @@ export function providerObjectName(ctx: ReleaseContext, provider: ProviderValues
  */
 export function providerPodSelector(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
   return provider.mode === 'custom-resource'
-    ? { 'app.kubernetes.io/name': 'virtrigaud-provider', 'app.kubernetes.io/instance': provider.name }
+    ? { [NAME_LABEL]: 'virtrigaud-provider', [INSTANCE_LABEL]: provider.name }
     : selectorLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name });
 }
 
@@ -154,12 +143,6 @@ export class VirtRigaudProvider extends Construct {
     const tlsSecret = p.tls.enabled ? providerTlsSecretName(ctx, p) : undefined;
 
     if (p.mode === 'custom-resource') {
-      const managedName = managedProviderServiceName(ctx, p.name);
-      if (managedName.length > 63) {
-        throw new Error(
-          `providers (name ${JSON.stringify(p.name)}): with mode: custom-resource the VirtRigaud manager names the provider Service ${JSON.stringify(managedName)} (${managedName.length} characters); Service names may have at most 63: shorten the provider name, the release name or the namespace`,
-        );
-      }
       this.customResource = new Provider(this, 'provider', {
         metadata: objectMeta(ctx, this.name, 'provider', { labels: providerLabels(ctx, p) }),
         spec: {
@@ -205,8 +188,8 @@ export class VirtRigaudProvider extends Construct {
       imagePullPolicy: p.image.pullPolicy,
       args: providerArgs(p),
       ports: [
-        { name: 'grpc', containerPort: p.grpcPort, protocol: 'TCP' },
-        { name: 'metrics', containerPort: PROVIDER_METRICS_PORT, protocol: 'TCP' },
+        { name: GRPC_PORT_NAME, containerPort: p.grpcPort, protocol: 'TCP' },
+        { name: METRICS_PORT_NAME, containerPort: PROVIDER_METRICS_PORT, protocol: 'TCP' },
       ],
       env: providerEnv(p),
       livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromNumber(PROVIDER_METRICS_PORT) }, initialDelaySeconds: 15, periodSeconds: 20 },
@@ -254,8 +237,8 @@ export class VirtRigaudProvider extends Construct {
         type: 'ClusterIP',
         selector: { ...this.podSelector },
         ports: [
-          { name: 'grpc', port: p.grpcPort, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP' },
-          { name: 'metrics', port: PROVIDER_METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
+          { name: GRPC_PORT_NAME, port: p.grpcPort, targetPort: k8s.IntOrString.fromString(GRPC_PORT_NAME), protocol: 'TCP' },
+          { name: METRICS_PORT_NAME, port: PROVIDER_METRICS_PORT, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP' },
         ],
       },
     });

@@ -3,8 +3,8 @@
  * per alert (`docs/runbooks/<AlertName>.md`), from the catalog and the rule definitions.
  * Pure functions of the code: the drift test compares them with the committed files.
  */
-import { ReleaseContext, managerJobName, providerJobName } from '../constructs/context';
-import { JOB_LABEL } from '../constructs/labels';
+import { ReleaseContext, managerJobName, providerJobName } from '../conventions/names';
+import { JOB_LABEL } from '../conventions/labels';
 import { monitoringValuesSchema } from '../values/monitoring-values';
 import { alertInProfile, alertText, ALERT_NAMES, ALERTS, AlertName, humanizeDuration } from './alert-catalog';
 import { runbookUrl } from './alerts';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, SELECTOR_LABEL_KEYS } from '../conventions/labels';
+import { DEFAULT_PROVIDER_GRPC_PORT, PROVIDER_HEALTH_PORT } from '../conventions/ports';
 import { cidr, dnsLabel, dnsSubdomain, imageSchema, lostInConversion, podValuesShape, resourcesSchema, toJsonAffinity } from './common';
 
 export const PROVIDER_TYPES = ['vsphere', 'libvirt', 'proxmox'] as const;
@@ -57,14 +59,8 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /** `maxLength` of each `spec.defaults` field of the Provider CRD. */
 const CRD_DEFAULTS_MAX = 255;
 
-/**
- * Pod label keys the toolkit owns on provider pods (the selector labels and the provider labels);
- * `podLabels` may not set them. Kept as literals here so the values layer does not depend on constructs.
- */
-export const RESERVED_PROVIDER_POD_LABELS = [
-  'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component',
-  'virtrigaud.io/provider', 'virtrigaud.io/provider-type',
-] as const;
+/** Pod label keys the toolkit owns on provider pods (the selector labels and the provider labels); `podLabels` may not set them. */
+export const RESERVED_PROVIDER_POD_LABELS = [...SELECTOR_LABEL_KEYS, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL] as const;
 
 /**
  * `spec.endpoint` pattern of the vendored v0.3.11 Provider CRD; `custom-resource` mode must match it
@@ -78,8 +74,6 @@ export const CRD_SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** `spec.runtime.replicas` bounds of the Provider CRD. */
 export const CRD_REPLICAS = { min: 1, max: 10 };
 
-/** Port of the provider's `/healthz` and `/metrics` (`--health-port`; the constructs' PROVIDER_METRICS_PORT). */
-const PROVIDER_HEALTH_PORT = 8080;
 const SECRET_QUERY_KEY = /(pass|token|secret|credential|apikey|api_key)/i;
 
 export const providerSchema = z
@@ -108,7 +102,7 @@ export const providerSchema = z
       .min(1024)
       .max(65535)
       .refine((p) => p !== PROVIDER_HEALTH_PORT, { error: `must differ from ${PROVIDER_HEALTH_PORT}, the port of the provider's /healthz and /metrics` })
-      .default(9443).describe('gRPC port the provider serves to the manager (Service port `grpc`).'),
+      .default(DEFAULT_PROVIDER_GRPC_PORT).describe('gRPC port the provider serves to the manager (Service port `grpc`).'),
     resources: resourcesSchema({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }).describe('Provider container resources.'),
     tls: z
       .strictObject({
