@@ -14,7 +14,8 @@ import {
   ProviderSpecType,
 } from '../../imports/infra.virtrigaud.io';
 import { imageReference } from '../values/common';
-import { PROVIDER_DEFAULTS_ENV, ProviderType, ProviderValues } from '../values/provider-values';
+import { PROVIDER_DEFAULTS_ENV, PROVIDER_ENV } from '../conventions/env';
+import { ProviderType, ProviderValues } from '../values/provider-values';
 import { managedProviderServiceName, providerJobName, providerResourceName, ReleaseContext } from '../conventions/names';
 import { GRPC_PORT_NAME, METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
 import { INSTANCE_LABEL, JOB_LABEL, NAME_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
@@ -78,7 +79,7 @@ export function caBundlePath(key: string): string {
 
 /** `SSL_CERT_FILE` for `caBundleKey`: Go's TLS then trusts that bundle instead of the image's CAs. */
 export function caBundleEnv(provider: ProviderValues): k8s.EnvVar[] {
-  return provider.caBundleKey === undefined ? [] : [{ name: 'SSL_CERT_FILE', value: caBundlePath(provider.caBundleKey) }];
+  return provider.caBundleKey === undefined ? [] : [{ name: PROVIDER_ENV.caBundle, value: caBundlePath(provider.caBundleKey) }];
 }
 
 /** `PROVIDER_DEFAULT_*` of `defaults` (what the v0.3.11 manager derives from `spec.defaults`). */
@@ -93,14 +94,14 @@ function defaultsEnv(provider: ProviderValues): k8s.EnvVar[] {
  */
 export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
   return [
-    { name: 'PROVIDER_TYPE', value: provider.type },
-    { name: 'PROVIDER_ENDPOINT', value: provider.endpoint },
-    { name: 'PROVIDER_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-    { name: 'LOG_LEVEL', value: provider.logLevel },
-    { name: 'LOG_FORMAT', value: provider.logFormat },
-    { name: 'TLS_ENABLED', value: String(provider.tls.enabled) },
-    ...(provider.tls.enabled ? [] : [{ name: 'VIRTRIGAUD_PROVIDER_INSECURE', value: 'true' }]),
-    { name: 'TLS_INSECURE_SKIP_VERIFY', value: String(provider.insecureSkipVerify) },
+    { name: PROVIDER_ENV.type, value: provider.type },
+    { name: PROVIDER_ENV.endpoint, value: provider.endpoint },
+    { name: PROVIDER_ENV.namespace, valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    { name: PROVIDER_ENV.logLevel, value: provider.logLevel },
+    { name: PROVIDER_ENV.logFormat, value: provider.logFormat },
+    { name: PROVIDER_ENV.tlsEnabled, value: String(provider.tls.enabled) },
+    ...(provider.tls.enabled ? [] : [{ name: PROVIDER_ENV.plaintext, value: 'true' }]),
+    { name: PROVIDER_ENV.insecureSkipVerify, value: String(provider.insecureSkipVerify) },
     ...defaultsEnv(provider),
     ...caBundleEnv(provider),
     ...envVars(provider.env),

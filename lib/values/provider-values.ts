@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_DEFAULTS_ENV, PROVIDER_ENV, RESERVED_PROVIDER_ENV } from '../conventions/env';
 import { PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, SELECTOR_LABEL_KEYS } from '../conventions/labels';
 import { DEFAULT_PROVIDER_GRPC_PORT, PROVIDER_HEALTH_PORT } from '../conventions/ports';
 import { cidr, dnsLabel, dnsSubdomain, imageSchema, lostInConversion, podValuesShape, resourcesSchema, toJsonAffinity } from './common';
@@ -22,37 +23,17 @@ export const INLINE_CREDENTIAL_KEYS = [
   'credentials', 'privateKey', 'ssh-privatekey', 'sshPrivateKey', 'known_hosts', 'knownHosts', 'apiKey', 'key',
 ] as const;
 
-/**
- * Environment variables the toolkit (or, in `custom-resource` mode, the VirtRigaud manager) sets on
- * every provider container; `env` may not redefine them.
- */
-export const RESERVED_PROVIDER_ENV = [
-  'PROVIDER_TYPE', 'PROVIDER_ENDPOINT', 'PROVIDER_NAMESPACE', 'PROVIDER_NAME', 'LOG_LEVEL', 'LOG_FORMAT',
-  'TLS_ENABLED', 'TLS_INSECURE_SKIP_VERIFY', 'VIRTRIGAUD_PROVIDER_INSECURE',
-  'PROVIDER_DEFAULT_DATASTORE', 'PROVIDER_DEFAULT_STORAGE_POD', 'PROVIDER_DEFAULT_CLUSTER', 'PROVIDER_DEFAULT_FOLDER',
-  'SSL_CERT_FILE',
-] as const;
+export { PROVIDER_DEFAULTS_ENV, RESERVED_PROVIDER_ENV };
 
 /** The provider value that sets each reserved variable, for the error message. */
 const RESERVED_ENV_VALUE: Readonly<Record<string, string>> = {
-  TLS_INSECURE_SKIP_VERIFY: 'insecureSkipVerify (or, better, caBundleKey)',
-  SSL_CERT_FILE: 'caBundleKey',
-  PROVIDER_DEFAULT_DATASTORE: 'defaults.datastore',
-  PROVIDER_DEFAULT_STORAGE_POD: 'defaults.storagePod',
-  PROVIDER_DEFAULT_CLUSTER: 'defaults.cluster',
-  PROVIDER_DEFAULT_FOLDER: 'defaults.folder',
+  [PROVIDER_ENV.insecureSkipVerify]: 'insecureSkipVerify (or, better, caBundleKey)',
+  [PROVIDER_ENV.caBundle]: 'caBundleKey',
+  ...Object.fromEntries(Object.entries(PROVIDER_DEFAULTS_ENV).map(([key, env]) => [env, `defaults.${key}`])),
 };
 
 /** Provider types whose binaries read `TLS_INSECURE_SKIP_VERIFY` and trust `SSL_CERT_FILE` (Go's system roots) for the endpoint. */
 export const HTTPS_PROVIDER_TYPES: readonly ProviderType[] = ['vsphere', 'proxmox'];
-
-/** `defaults` fields the v0.3.11 manager passes on (as `PROVIDER_DEFAULT_*`); only the vSphere provider reads them. */
-export const PROVIDER_DEFAULTS_ENV = {
-  datastore: 'PROVIDER_DEFAULT_DATASTORE',
-  storagePod: 'PROVIDER_DEFAULT_STORAGE_POD',
-  cluster: 'PROVIDER_DEFAULT_CLUSTER',
-  folder: 'PROVIDER_DEFAULT_FOLDER',
-} as const;
 
 /** A key of a Secret (`[-._a-zA-Z0-9]+`). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -148,7 +129,7 @@ export const providerSchema = z
     if (problem) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: problem });
     provider.env.forEach((env, i) => {
       // (Credential-looking literal values are refused by the shared envVar schema.)
-      if ((RESERVED_PROVIDER_ENV as readonly string[]).includes(env.name)) {
+      if (RESERVED_PROVIDER_ENV.includes(env.name)) {
         ctx.addIssue({ code: 'custom', path: ['env', i, 'name'], message: `${env.name} is set by the toolkit; use the provider value ${RESERVED_ENV_VALUE[env.name] ?? '(type, endpoint, logLevel, logFormat, tls)'} instead` });
       }
     });
