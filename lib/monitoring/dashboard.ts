@@ -18,7 +18,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ReleaseContext, managerJobName, providerJobName, resourceName } from '../conventions/names';
 import { objectMeta } from '../conventions/labels';
 import type { MonitoringValues } from '../values/monitoring-values';
-import { DEFAULT_PROFILE, FAILED_OUTCOMES, Profile } from './catalog';
+import { DEFAULT_PROFILE, FAILED_OUTCOMES, Profile } from '../catalog/catalog';
 import {
   aggregate,
   countBy,

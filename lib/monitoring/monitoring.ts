@@ -4,7 +4,7 @@ import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.
 import { ReleaseContext } from '../conventions/names';
 import type { MonitoringValues } from '../values/monitoring-values';
 import type { ProviderRef } from './alerts';
-import { DEFAULT_PROFILE, Profile } from './catalog';
+import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { buildDashboard, createDashboardConfigMap, DashboardBuild } from './dashboard';
 import type { ValidateOptions } from './promql-validate';
 import { buildRuleGroups, createPrometheusRule, RuleGroup } from './rules';

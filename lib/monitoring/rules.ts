@@ -10,8 +10,8 @@ import { ReleaseContext, managerJobName, providerJobName, resourceName } from '.
 import { objectMeta } from '../conventions/labels';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import type { MonitoringValues } from '../values/monitoring-values';
-import { alertInProfile, ALERT_NAMES, ALERTS } from './alert-catalog';
-import { DEFAULT_PROFILE, Profile } from './catalog';
+import { alertInProfile, ALERT_NAMES, ALERTS } from '../catalog/alert-catalog';
+import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { AlertContext, AlertingRule, buildAlert, ProviderRef } from './alerts';
 import { PromQL } from './promql';
 import { assertValidPromQL, ValidateOptions } from './promql-validate';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../monitoring/alert-catalog';
-import { ALL_LABEL_NAMES, TARGET_LABELS } from '../monitoring/catalog';
+import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../catalog/alert-catalog';
+import { ALL_LABEL_NAMES, TARGET_LABELS } from '../catalog/catalog';
 import { DNS1123_SUBDOMAIN } from '../conventions/patterns';
 import { annotationMap, duration, labelMap } from './common';
 
