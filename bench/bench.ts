@@ -313,7 +313,10 @@ async function main(): Promise<void> {
       for (let i = -1; i < opts.runs; i++) {
         const a = measure(process.execPath, ['-e', '0'], { cwd: PACKAGE_ROOT, tmp });
         const b = measure('npm', ['run', '--silent', 'env'], { cwd: PACKAGE_ROOT, tmp });
-        if (i >= 0) nodeRuns.push(a), npmRuns.push(b);
+        if (i >= 0) {
+          nodeRuns.push(a);
+          npmRuns.push(b);
+        }
       }
       startup.node = stats(nodeRuns);
       startup.npm = stats(npmRuns);

@@ -480,7 +480,15 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((e: unknown) => {
+  const argv = process.argv.slice(2);
+  // --optional (npm's `prepare`, at install time): a dependency whose internals the bundle's
+  // rewrites no longer fit must not break `npm ci`; the CLI then runs the compiled modules.
+  const optional = argv.includes('--optional');
+  main(argv.filter((a) => a !== '--optional')).catch((e: unknown) => {
+    if (optional) {
+      process.stderr.write(`build-bundle: skipped, the CLI runs from the compiled modules (${(e as Error).message.split('\n')[0]})\n`);
+      return;
+    }
     process.stderr.write(`build-bundle: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 1;
   });

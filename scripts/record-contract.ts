@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'fs';
 import { CONTRACT_CASES, CONTRACT_FIXTURE } from '../lib/gitops/contract-cases';
-import { extractContract } from '../lib/gitops/contract';
+import { extractContract } from '../lib/rendering/contract';
 import { packagePath } from '../lib/paths';
 import { renderRelease } from '../lib/rendering/render';
 

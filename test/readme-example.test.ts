@@ -39,7 +39,7 @@ test('the example synthesizes the manager and the vSphere provider (a Provider o
   try {
     const js = ts.transpileModule(example!, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
     const requireFor = (id: string) => (id === 'virtrigaud-cdk8s' ? require('../lib') : require(id)); // eslint-disable-line @typescript-eslint/no-require-imports
-    new Function('require', 'exports', js)(requireFor, {});
+    new Function('require', 'exports', js)(requireFor, {}); // eslint-disable-line no-new-func -- runs the README's example
     const files = readdirSync(out);
     expect(files).toHaveLength(1);
     const objects = parseAllDocuments(readFileSync(join(out, files[0]), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: { replicas?: number; type?: string } });

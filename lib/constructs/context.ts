@@ -1,28 +1,3 @@
-/** Facts about one release that every construct needs: who it is, where it lives, how it is labelled. */
-export interface ReleaseContext {
-  /** Release name: the `app.kubernetes.io/instance` label and the prefix of every resource name. */
-  readonly releaseName: string;
-  /** Namespace of every namespaced object of the release. */
-  readonly namespace: string;
-  /** VirtRigaud version deployed: the `app.kubernetes.io/version` label and the default image tag. */
-  readonly version: string;
-  /** Labels added to every object. */
-  readonly commonLabels: Readonly<Record<string, string>>;
-  /** Annotations added to every object. */
-  readonly commonAnnotations: Readonly<Record<string, string>>;
-}
-
-/** `<release>-<suffix>`: the one naming rule of the release (`virtrigaud-manager`, `virtrigaud-provider-esx`). */
-export function resourceName(ctx: ReleaseContext, suffix: string): string {
-  return `${ctx.releaseName}-${suffix}`;
-}
-
-/** Prometheus `job` of the manager targets (carried by the Service label {@link JOB_LABEL}). */
-export function managerJobName(ctx: ReleaseContext): string {
-  return resourceName(ctx, 'manager');
-}
-
-/** Prometheus `job` of every provider target: one job for all providers, as the spec's alert expects. */
-export function providerJobName(ctx: ReleaseContext): string {
-  return resourceName(ctx, 'provider');
-}
+// The naming rules live in lib/conventions/names.ts; re-exported here for the constructs' users.
+export type { ReleaseContext } from '../conventions/names';
+export { resourceName, managerJobName, providerJobName } from '../conventions/names';

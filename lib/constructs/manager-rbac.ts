@@ -13,7 +13,7 @@ function withSubresources(resources: string[], subresources: string[]): string[]
   return resources.flatMap((r) => [r, ...subresources.map((s) => `${r}/${s}`)]);
 }
 
-/** The manager's ClusterRole rules: exactly upstream v0.3.11's least-privilege rules, no wildcards. */
+/** The manager's ClusterRole rules: exactly those of upstream chart 0.3.11's ClusterRole, less its leases (test/constructs/rbac-upstream.test.ts). */
 export const MANAGER_CLUSTER_RULES: readonly k8s.PolicyRule[] = [
   { apiGroups: [GROUP], resources: withSubresources(['virtualmachines', 'providers', 'vmsnapshots', 'vmmigrations'], ['status', 'finalizers']), verbs: ALL_VERBS },
   { apiGroups: [GROUP], resources: withSubresources(['vmclones'], ['status', 'finalizers']), verbs: ['get', 'list', 'patch', 'update', 'watch'] },

@@ -6,6 +6,7 @@ import { managerJobName, ReleaseContext, resourceName } from './context';
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
 import { ManagerRbac } from './manager-rbac';
 import { envVars, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
+import { HEALTH_PORT_NAME, METRICS_PORT_NAME } from '../conventions/ports';
 
 export const MANAGER_CONTAINER = 'manager';
 export const MANAGER_REPOSITORY = 'projectbeskar/virtrigaud/manager';
@@ -63,12 +64,6 @@ export class VirtRigaudManager extends Construct {
       secureMetrics: values.metrics.secure ? { scraperServiceAccount: values.metrics.scraperServiceAccount } : undefined,
     });
 
-    for (const key of Object.keys(values.podLabels)) {
-      if (key in this.podSelector) {
-        throw new Error(`manager.podLabels.${key}: may not override the selector label ${key}`);
-      }
-    }
-
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
       metadata: objectMeta(ctx, this.name, 'manager'),
       spec: {
@@ -94,17 +89,17 @@ export class VirtRigaudManager extends Construct {
               command: ['/manager'],
               args: managerArgs(values),
               ports: [
-                { name: 'metrics', containerPort: values.metrics.port, protocol: 'TCP' },
-                { name: 'health', containerPort: values.healthPort, protocol: 'TCP' },
+                { name: METRICS_PORT_NAME, containerPort: values.metrics.port, protocol: 'TCP' },
+                { name: HEALTH_PORT_NAME, containerPort: values.healthPort, protocol: 'TCP' },
               ],
               ...(values.env.length > 0 ? { env: envVars(values.env) } : {}),
               livenessProbe: {
-                httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('health') },
+                httpGet: { path: '/healthz', port: k8s.IntOrString.fromString(HEALTH_PORT_NAME) },
                 initialDelaySeconds: 15,
                 periodSeconds: 20,
               },
               readinessProbe: {
-                httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('health') },
+                httpGet: { path: '/readyz', port: k8s.IntOrString.fromString(HEALTH_PORT_NAME) },
                 initialDelaySeconds: 5,
                 periodSeconds: 10,
               },
@@ -121,8 +116,8 @@ export class VirtRigaudManager extends Construct {
         type: 'ClusterIP',
         selector: { ...this.podSelector },
         ports: [
-          { name: 'metrics', port: values.metrics.port, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
-          { name: 'health', port: values.healthPort, targetPort: k8s.IntOrString.fromString('health'), protocol: 'TCP' },
+          { name: METRICS_PORT_NAME, port: values.metrics.port, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP' },
+          { name: HEALTH_PORT_NAME, port: values.healthPort, targetPort: k8s.IntOrString.fromString(HEALTH_PORT_NAME), protocol: 'TCP' },
         ],
       },
     });

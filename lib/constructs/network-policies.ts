@@ -5,6 +5,7 @@ import type { NetworkPoliciesValues } from '../values/schema';
 import { ReleaseContext, resourceName } from './context';
 import { objectMeta, selectorLabels } from './labels';
 import { providerLabels, providerPodSelector, providerResourceName } from './provider';
+import { GRPC_PORT_NAME, METRICS_PORT_NAME } from '../conventions/ports';
 
 export interface VirtRigaudNetworkPoliciesProps {
   readonly context: ReleaseContext;
@@ -72,7 +73,7 @@ export class VirtRigaudNetworkPolicies extends Construct {
             { to: values.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: values.apiServer.ports.map(tcp) },
             dns,
             ...(props.providers.length > 0
-              ? [{ to: props.providers.map((p) => ({ podSelector: { matchLabels: providerPodSelector(ctx, p) } })), ports: [tcp('grpc')] }]
+              ? [{ to: props.providers.map((p) => ({ podSelector: { matchLabels: providerPodSelector(ctx, p) } })), ports: [tcp(GRPC_PORT_NAME)] }]
               : []),
           ],
         },
@@ -87,8 +88,8 @@ export class VirtRigaudNetworkPolicies extends Construct {
             podSelector: { matchLabels: providerPodSelector(ctx, p) },
             policyTypes: ['Ingress', 'Egress'],
             ingress: [
-              { from: [{ podSelector: { matchLabels: managerPods } }], ports: [tcp('grpc')] },
-              { from: [monitoring], ports: [tcp('metrics')] },
+              { from: [{ podSelector: { matchLabels: managerPods } }], ports: [tcp(GRPC_PORT_NAME)] },
+              { from: [monitoring], ports: [tcp(METRICS_PORT_NAME)] },
             ],
             egress: [{ to: p.endpointCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(endpointPort(p.endpoint))] }, dns],
           },

@@ -14,15 +14,18 @@ import {
   ProviderSpecType,
 } from '../../imports/infra.virtrigaud.io';
 import { imageReference } from '../values/common';
-import { PROVIDER_DEFAULTS_ENV, ProviderType, ProviderValues } from '../values/provider-values';
-import { providerJobName, ReleaseContext, resourceName } from './context';
-import { JOB_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
+import { PROVIDER_DEFAULTS_ENV, PROVIDER_ENV } from '../conventions/env';
+import { ProviderType, ProviderValues } from '../values/provider-values';
+import { managedProviderServiceName, providerJobName, providerResourceName, ReleaseContext } from '../conventions/names';
+import { GRPC_PORT_NAME, METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
+import { INSTANCE_LABEL, JOB_LABEL, NAME_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
 import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 import { restrictedContainerSecurityContext } from './security';
 
 export const PROVIDER_CONTAINER = 'provider';
 /** Port of `/healthz` and `/metrics` of every provider (`--health-port`). */
-export const PROVIDER_METRICS_PORT = 8080;
+export const PROVIDER_METRICS_PORT = PROVIDER_HEALTH_PORT;
+export { managedProviderServiceName, providerResourceName };
 export const CREDENTIALS_MOUNT_PATH = '/etc/virtrigaud/credentials';
 export const TLS_MOUNT_PATH = '/etc/virtrigaud/tls';
 /** Pod annotation carrying a hash of the provider's (non-secret) settings. */
@@ -35,11 +38,6 @@ export function providerRepository(type: ProviderType): string {
   return `projectbeskar/virtrigaud/provider-${type}`;
 }
 
-/** Name of every object of a provider: `<release>-provider-<name>`. */
-export function providerResourceName(ctx: ReleaseContext, name: string): string {
-  return resourceName(ctx, `provider-${name}`);
-}
-
 /** Secret with the provider's gRPC certificate (`tls.crt`, `tls.key`, `ca.crt`). */
 export function providerTlsSecretName(ctx: ReleaseContext, provider: ProviderValues): string {
   return provider.tls.secretName ?? `${providerResourceName(ctx, provider.name)}-tls`;
@@ -48,14 +46,6 @@ export function providerTlsSecretName(ctx: ReleaseContext, provider: ProviderVal
 /** Labels of every object of a provider: standard labels plus the provider's name and type. */
 export function providerLabels(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
   return standardLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name, [PROVIDER_TYPE_LABEL]: provider.type });
-}
-
-/**
- * Name of the Deployment and Service the VirtRigaud v0.3.11 manager creates for a `Provider` object
- * (`virtrigaud-provider-<namespace>-<Provider name>`, upstream `getDeploymentName`/`getServiceName`).
- */
-export function managedProviderServiceName(ctx: ReleaseContext, name: string): string {
-  return `virtrigaud-provider-${ctx.namespace}-${name}`;
 }
 
 /**
@@ -73,7 +63,7 @@ export function providerObjectName(ctx: ReleaseContext, provider: ProviderValues
  */
 export function providerPodSelector(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
   return provider.mode === 'custom-resource'
-    ? { 'app.kubernetes.io/name': 'virtrigaud-provider', 'app.kubernetes.io/instance': provider.name }
+    ? { [NAME_LABEL]: 'virtrigaud-provider', [INSTANCE_LABEL]: provider.name }
     : selectorLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name });
 }
 
@@ -89,7 +79,7 @@ export function caBundlePath(key: string): string {
 
 /** `SSL_CERT_FILE` for `caBundleKey`: Go's TLS then trusts that bundle instead of the image's CAs. */
 export function caBundleEnv(provider: ProviderValues): k8s.EnvVar[] {
-  return provider.caBundleKey === undefined ? [] : [{ name: 'SSL_CERT_FILE', value: caBundlePath(provider.caBundleKey) }];
+  return provider.caBundleKey === undefined ? [] : [{ name: PROVIDER_ENV.caBundle, value: caBundlePath(provider.caBundleKey) }];
 }
 
 /** `PROVIDER_DEFAULT_*` of `defaults` (what the v0.3.11 manager derives from `spec.defaults`). */
@@ -104,14 +94,14 @@ function defaultsEnv(provider: ProviderValues): k8s.EnvVar[] {
  */
 export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
   return [
-    { name: 'PROVIDER_TYPE', value: provider.type },
-    { name: 'PROVIDER_ENDPOINT', value: provider.endpoint },
-    { name: 'PROVIDER_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-    { name: 'LOG_LEVEL', value: provider.logLevel },
-    { name: 'LOG_FORMAT', value: provider.logFormat },
-    { name: 'TLS_ENABLED', value: String(provider.tls.enabled) },
-    ...(provider.tls.enabled ? [] : [{ name: 'VIRTRIGAUD_PROVIDER_INSECURE', value: 'true' }]),
-    { name: 'TLS_INSECURE_SKIP_VERIFY', value: String(provider.insecureSkipVerify) },
+    { name: PROVIDER_ENV.type, value: provider.type },
+    { name: PROVIDER_ENV.endpoint, value: provider.endpoint },
+    { name: PROVIDER_ENV.namespace, valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    { name: PROVIDER_ENV.logLevel, value: provider.logLevel },
+    { name: PROVIDER_ENV.logFormat, value: provider.logFormat },
+    { name: PROVIDER_ENV.tlsEnabled, value: String(provider.tls.enabled) },
+    ...(provider.tls.enabled ? [] : [{ name: PROVIDER_ENV.plaintext, value: 'true' }]),
+    { name: PROVIDER_ENV.insecureSkipVerify, value: String(provider.insecureSkipVerify) },
     ...defaultsEnv(provider),
     ...caBundleEnv(provider),
     ...envVars(provider.env),
@@ -154,12 +144,6 @@ export class VirtRigaudProvider extends Construct {
     const tlsSecret = p.tls.enabled ? providerTlsSecretName(ctx, p) : undefined;
 
     if (p.mode === 'custom-resource') {
-      const managedName = managedProviderServiceName(ctx, p.name);
-      if (managedName.length > 63) {
-        throw new Error(
-          `providers (name ${JSON.stringify(p.name)}): with mode: custom-resource the VirtRigaud manager names the provider Service ${JSON.stringify(managedName)} (${managedName.length} characters); Service names may have at most 63: shorten the provider name, the release name or the namespace`,
-        );
-      }
       this.customResource = new Provider(this, 'provider', {
         metadata: objectMeta(ctx, this.name, 'provider', { labels: providerLabels(ctx, p) }),
         spec: {
@@ -205,8 +189,8 @@ export class VirtRigaudProvider extends Construct {
       imagePullPolicy: p.image.pullPolicy,
       args: providerArgs(p),
       ports: [
-        { name: 'grpc', containerPort: p.grpcPort, protocol: 'TCP' },
-        { name: 'metrics', containerPort: PROVIDER_METRICS_PORT, protocol: 'TCP' },
+        { name: GRPC_PORT_NAME, containerPort: p.grpcPort, protocol: 'TCP' },
+        { name: METRICS_PORT_NAME, containerPort: PROVIDER_METRICS_PORT, protocol: 'TCP' },
       ],
       env: providerEnv(p),
       livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromNumber(PROVIDER_METRICS_PORT) }, initialDelaySeconds: 15, periodSeconds: 20 },
@@ -254,8 +238,8 @@ export class VirtRigaudProvider extends Construct {
         type: 'ClusterIP',
         selector: { ...this.podSelector },
         ports: [
-          { name: 'grpc', port: p.grpcPort, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP' },
-          { name: 'metrics', port: PROVIDER_METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
+          { name: GRPC_PORT_NAME, port: p.grpcPort, targetPort: k8s.IntOrString.fromString(GRPC_PORT_NAME), protocol: 'TCP' },
+          { name: METRICS_PORT_NAME, port: PROVIDER_METRICS_PORT, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP' },
         ],
       },
     });

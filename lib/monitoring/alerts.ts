@@ -3,7 +3,7 @@
  * Annotations follow the mixin conventions: static `summary` ending in a period, templated
  * `description`, `runbook_url` from one pattern; labels carry `severity`.
  */
-import { alertText, ALERTS, AlertName, AlertSpec, humanizeDuration } from './alert-catalog';
+import { alertText, ALERTS, AlertName, AlertSpec, humanizeDuration } from '../catalog/alert-catalog';
 import { absent, compare, eq, gt, maxBy, or, overTime, PromQL, Vector } from './promql';
 import { recordedOrInline } from './recording-rules';
 import { burnRateExpression } from './slo';

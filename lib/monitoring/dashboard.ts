@@ -15,10 +15,10 @@ import type { Options as StatOptions } from '@grafana/grafana-foundation-sdk/sta
 import type { Options as TimeseriesOptions } from '@grafana/grafana-foundation-sdk/timeseries';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { ReleaseContext, managerJobName, providerJobName, resourceName } from '../constructs/context';
-import { objectMeta } from '../constructs/labels';
+import { ReleaseContext, managerJobName, providerJobName, resourceName } from '../conventions/names';
+import { objectMeta } from '../conventions/labels';
 import type { MonitoringValues } from '../values/monitoring-values';
-import { DEFAULT_PROFILE, FAILED_OUTCOMES, Profile } from './catalog';
+import { DEFAULT_PROFILE, FAILED_OUTCOMES, Profile } from '../catalog/catalog';
 import {
   aggregate,
   countBy,

@@ -1,8 +1,8 @@
 /** Public API of the monitoring module. */
 export { Monitoring } from './monitoring';
 export type { MonitoringProps } from './monitoring';
-export * from './catalog';
-export * from './alert-catalog';
+export * from '../catalog/catalog';
+export * from '../catalog/alert-catalog';
 export { PromQL, Vector, ne, oneOf, noneOf, levelName } from './promql';
 export type { VectorInfo, Matchers, MatchSpec } from './promql';
 export * as promql from './promql';

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { ReleaseContext } from '../constructs/context';
+import { ReleaseContext } from '../conventions/names';
 import type { MonitoringValues } from '../values/monitoring-values';
 import type { ProviderRef } from './alerts';
-import { DEFAULT_PROFILE, Profile } from './catalog';
+import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { buildDashboard, createDashboardConfigMap, DashboardBuild } from './dashboard';
 import type { ValidateOptions } from './promql-validate';
 import { buildRuleGroups, createPrometheusRule, RuleGroup } from './rules';

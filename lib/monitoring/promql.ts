@@ -27,7 +27,7 @@ import {
   suggest,
   TARGET_LABELS,
   TargetLabel,
-} from './catalog';
+} from '../catalog/catalog';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 

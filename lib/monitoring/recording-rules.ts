@@ -5,7 +5,7 @@
  * in Prometheus, and two releases in two namespaces must never record the same series.
  * Ratios sum numerator and denominator separately before dividing.
  */
-import { FAILED_OUTCOMES, Profile } from './catalog';
+import { FAILED_OUTCOMES, Profile } from '../catalog/catalog';
 import { div, histogramQuantile, Matchers, ne, oneOf, overTime, PromQL, rate, sumBy, Vector } from './promql';
 
 /** Window of the recorded rates (the spec's queries use 5m). */

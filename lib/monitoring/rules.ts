@@ -6,12 +6,12 @@
  * Every expression is built from the catalog and parsed with the Prometheus grammar.
  */
 import { Construct } from 'constructs';
-import { ReleaseContext, managerJobName, providerJobName, resourceName } from '../constructs/context';
-import { objectMeta } from '../constructs/labels';
+import { ReleaseContext, managerJobName, providerJobName, resourceName } from '../conventions/names';
+import { objectMeta } from '../conventions/labels';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import type { MonitoringValues } from '../values/monitoring-values';
-import { alertInProfile, ALERT_NAMES, ALERTS } from './alert-catalog';
-import { DEFAULT_PROFILE, Profile } from './catalog';
+import { alertInProfile, ALERT_NAMES, ALERTS } from '../catalog/alert-catalog';
+import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { AlertContext, AlertingRule, buildAlert, ProviderRef } from './alerts';
 import { PromQL } from './promql';
 import { assertValidPromQL, ValidateOptions } from './promql-validate';

@@ -17,12 +17,13 @@ import {
   ServiceMonitorSpecEndpointsScheme,
   ServiceMonitorSpecEndpointsTlsConfig,
 } from '../../imports/monitoring.coreos.com';
-import { ReleaseContext, resourceName } from '../constructs/context';
-import { JOB_LABEL, objectMeta, selectorLabels } from '../constructs/labels';
+import { ReleaseContext, resourceName } from '../conventions/names';
+import { JOB_LABEL, objectMeta, selectorLabels } from '../conventions/labels';
+import { METRICS_PORT_NAME } from '../conventions/ports';
 import type { MonitoringValues, RelabelConfig } from '../values/monitoring-values';
 
 /** Service port name both ServiceMonitors scrape. */
-export const METRICS_PORT_NAME = 'metrics';
+export { METRICS_PORT_NAME };
 export const METRICS_PATH = '/metrics';
 
 type ServiceMonitorValues = MonitoringValues['serviceMonitors'];

@@ -6,7 +6,7 @@
  * The error ratio is recorded per window by (namespace, operation), so the same rules serve
  * every operation; the alerts select `operation="Create"`.
  */
-import { SLO_BURN_WINDOWS } from './alert-catalog';
+import { SLO_BURN_WINDOWS } from '../catalog/alert-catalog';
 import { opsErrorRatio } from './recording-rules';
 import { and, gt, or, PromQL, Vector } from './promql';
 

@@ -8,7 +8,7 @@ import { join, relative } from 'path';
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
 import { OutputError } from '../errors';
-import { Breakage, compareContracts, extractContract } from '../gitops/contract';
+import { Breakage, compareContracts, extractContract } from './contract';
 import { OutputFile, OutputLayout } from './layout';
 import { readRecord, RECORD_FILE } from './output';
 import { toYamlDocument } from './serialize';

@@ -50,6 +50,7 @@ const MAX_IMPLICIT_KEY = 1024;
  * surrogates; and (unlike `yaml`) YAML 1.1's extra line breaks U+2028 and U+2029 and the
  * non-characters U+FFFE and U+FFFF, which go-yaml v2 refuses raw.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\u{D800}-\u{DFFF}]/u;
 /** What JSON.stringify leaves raw that YAML 1.1 reads as a line break or go-yaml v2 refuses: escaped in double quotes. */
 const RAW_FOR_JSON = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/g;

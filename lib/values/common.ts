@@ -1,15 +1,6 @@
 import { isIPv4, isIPv6 } from 'net';
 import { z } from 'zod';
-
-/** RFC 1123 label: what Kubernetes requires of namespace, Service and label-like names. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** RFC 1123 subdomain: what Kubernetes requires of most object names. */
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** Kubernetes resource quantity (`100m`, `128Mi`, `1.5`, `2e3`). */
-export const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
-/** Label key: optional DNS subdomain prefix (max 253) and a name of at most 63 characters. */
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, QUALIFIED_NAME, QUANTITY } from '../conventions/patterns';
 
 export function dnsLabel(what: string) {
   return z.string().refine((s) => s.length <= 63 && DNS1123_LABEL.test(s), {
@@ -35,11 +26,11 @@ export function isValidLabelKey(key: string): boolean {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) return false;
-  return name.length > 0 && name.length <= 63 && LABEL_NAME.test(name);
+  return name.length > 0 && name.length <= 63 && QUALIFIED_NAME.test(name);
 }
 
 export function isValidLabelValue(value: string): boolean {
-  return value.length <= 63 && LABEL_VALUE.test(value);
+  return value === '' || (value.length <= 63 && QUALIFIED_NAME.test(value));
 }
 
 /** A map of Kubernetes labels: keys and values checked by the Kubernetes rules. */

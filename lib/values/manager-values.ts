@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { SELECTOR_LABEL_KEYS } from '../conventions/labels';
+import { DEFAULT_MANAGER_HEALTH_PORT, DEFAULT_MANAGER_METRICS_PORT } from '../conventions/ports';
 import { annotationMap, dnsLabel, dnsSubdomain, imageSchema, podValuesShape, port, resourcesSchema } from './common';
 
 /** Flags the manager construct sets itself; `manager.extraArgs` may not repeat them. */
 export const MANAGED_MANAGER_FLAGS = ['--metrics-bind-address', '--health-probe-bind-address', '--leader-elect', '--metrics-secure', '--zap-log-level', '--zap-encoder'];
 
-/** Labels selecting the manager pods (kept as literals so the values layer does not depend on constructs). */
-const MANAGER_SELECTOR_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component'] as const;
 
 export const managerSchema = z
   .strictObject({
@@ -24,7 +24,7 @@ export const managerSchema = z
       .describe('Leader election.'),
     metrics: z
       .strictObject({
-        port: port.default(8080).describe('Port of `/metrics` (Service port `metrics`).'),
+        port: port.default(DEFAULT_MANAGER_METRICS_PORT).describe('Port of `/metrics` (Service port `metrics`).'),
         secure: z
           .boolean()
           .default(false)
@@ -39,7 +39,7 @@ export const managerSchema = z
       })
       .prefault({})
       .describe('Manager metrics endpoint.'),
-    healthPort: port.default(8081).describe('Port of `/healthz` and `/readyz` (Service port `health`).'),
+    healthPort: port.default(DEFAULT_MANAGER_HEALTH_PORT).describe('Port of `/healthz` and `/readyz` (Service port `health`).'),
     serviceAccount: z
       .strictObject({
         name: dnsSubdomain('manager.serviceAccount.name').optional().describe('ServiceAccount name. Default: `<release>-manager`.'),
@@ -72,7 +72,7 @@ export const managerSchema = z
       ctx.addIssue({ code: 'custom', path: ['healthPort'], message: `must differ from manager.metrics.port (${manager.metrics.port}): the two endpoints cannot share a port` });
     }
     for (const key of Object.keys(manager.podLabels)) {
-      if ((MANAGER_SELECTOR_LABELS as readonly string[]).includes(key)) {
+      if ((SELECTOR_LABEL_KEYS as readonly string[]).includes(key)) {
         ctx.addIssue({ code: 'custom', path: ['podLabels', key], message: `${key} is a selector label set by the toolkit; podLabels may not override it` });
       }
     }

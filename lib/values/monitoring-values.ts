@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../monitoring/alert-catalog';
-import { ALL_LABEL_NAMES, TARGET_LABELS } from '../monitoring/catalog';
-import { annotationMap, DNS1123_SUBDOMAIN, duration, labelMap } from './common';
+import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../catalog/alert-catalog';
+import { ALL_LABEL_NAMES, TARGET_LABELS } from '../catalog/catalog';
+import { DNS1123_SUBDOMAIN } from '../conventions/patterns';
+import { annotationMap, duration, labelMap } from './common';
 
 /** Prometheus label names (`[a-zA-Z_][a-zA-Z0-9_]*`). */
 const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

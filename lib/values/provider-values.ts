@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { PROVIDER_DEFAULTS_ENV, PROVIDER_ENV, RESERVED_PROVIDER_ENV } from '../conventions/env';
+import { PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, SELECTOR_LABEL_KEYS } from '../conventions/labels';
+import { DEFAULT_PROVIDER_GRPC_PORT, PROVIDER_HEALTH_PORT } from '../conventions/ports';
 import { cidr, dnsLabel, dnsSubdomain, imageSchema, lostInConversion, podValuesShape, resourcesSchema, toJsonAffinity } from './common';
 
 export const PROVIDER_TYPES = ['vsphere', 'libvirt', 'proxmox'] as const;
@@ -20,65 +23,38 @@ export const INLINE_CREDENTIAL_KEYS = [
   'credentials', 'privateKey', 'ssh-privatekey', 'sshPrivateKey', 'known_hosts', 'knownHosts', 'apiKey', 'key',
 ] as const;
 
-/**
- * Environment variables the toolkit (or, in `custom-resource` mode, the VirtRigaud manager) sets on
- * every provider container; `env` may not redefine them.
- */
-export const RESERVED_PROVIDER_ENV = [
-  'PROVIDER_TYPE', 'PROVIDER_ENDPOINT', 'PROVIDER_NAMESPACE', 'PROVIDER_NAME', 'LOG_LEVEL', 'LOG_FORMAT',
-  'TLS_ENABLED', 'TLS_INSECURE_SKIP_VERIFY', 'VIRTRIGAUD_PROVIDER_INSECURE',
-  'PROVIDER_DEFAULT_DATASTORE', 'PROVIDER_DEFAULT_STORAGE_POD', 'PROVIDER_DEFAULT_CLUSTER', 'PROVIDER_DEFAULT_FOLDER',
-  'SSL_CERT_FILE',
-] as const;
+export { PROVIDER_DEFAULTS_ENV, RESERVED_PROVIDER_ENV };
 
 /** The provider value that sets each reserved variable, for the error message. */
 const RESERVED_ENV_VALUE: Readonly<Record<string, string>> = {
-  TLS_INSECURE_SKIP_VERIFY: 'insecureSkipVerify (or, better, caBundleKey)',
-  SSL_CERT_FILE: 'caBundleKey',
-  PROVIDER_DEFAULT_DATASTORE: 'defaults.datastore',
-  PROVIDER_DEFAULT_STORAGE_POD: 'defaults.storagePod',
-  PROVIDER_DEFAULT_CLUSTER: 'defaults.cluster',
-  PROVIDER_DEFAULT_FOLDER: 'defaults.folder',
+  [PROVIDER_ENV.insecureSkipVerify]: 'insecureSkipVerify (or, better, caBundleKey)',
+  [PROVIDER_ENV.caBundle]: 'caBundleKey',
+  ...Object.fromEntries(Object.entries(PROVIDER_DEFAULTS_ENV).map(([key, env]) => [env, `defaults.${key}`])),
 };
 
 /** Provider types whose binaries read `TLS_INSECURE_SKIP_VERIFY` and trust `SSL_CERT_FILE` (Go's system roots) for the endpoint. */
 export const HTTPS_PROVIDER_TYPES: readonly ProviderType[] = ['vsphere', 'proxmox'];
-
-/** `defaults` fields the v0.3.11 manager passes on (as `PROVIDER_DEFAULT_*`); only the vSphere provider reads them. */
-export const PROVIDER_DEFAULTS_ENV = {
-  datastore: 'PROVIDER_DEFAULT_DATASTORE',
-  storagePod: 'PROVIDER_DEFAULT_STORAGE_POD',
-  cluster: 'PROVIDER_DEFAULT_CLUSTER',
-  folder: 'PROVIDER_DEFAULT_FOLDER',
-} as const;
 
 /** A key of a Secret (`[-._a-zA-Z0-9]+`). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /** `maxLength` of each `spec.defaults` field of the Provider CRD. */
 const CRD_DEFAULTS_MAX = 255;
 
-/**
- * Pod label keys the toolkit owns on provider pods (the selector labels and the provider labels);
- * `podLabels` may not set them. Kept as literals here so the values layer does not depend on constructs.
- */
-export const RESERVED_PROVIDER_POD_LABELS = [
-  'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component',
-  'virtrigaud.io/provider', 'virtrigaud.io/provider-type',
-] as const;
+/** Pod label keys the toolkit owns on provider pods (the selector labels and the provider labels); `podLabels` may not set them. */
+export const RESERVED_PROVIDER_POD_LABELS = [...SELECTOR_LABEL_KEYS, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL] as const;
 
 /**
  * `spec.endpoint` pattern of the vendored v0.3.11 Provider CRD; `custom-resource` mode must match it
- * (it requires a path for libvirt URIs and allows no user info in https URLs).
+ * (it requires a path for libvirt URIs and allows no user info in https URLs). These three are
+ * compared with the vendored CRD by test/values/crd-patterns.test.ts.
  */
 export const CRD_ENDPOINT_PATTERN =
   /^((https?:\/\/[a-zA-Z0-9.-]+(:[0-9]+)?(\/.*)?|(tcp|grpc):\/\/[a-zA-Z0-9.-]+:[0-9]+(\/.*)?)|qemu(\+ssh|\+tcp|\+tls)?:\/\/([a-zA-Z0-9@.-]+(:[0-9]+)?)?(\/.*))$/;
 /** `spec.credentialSecretRef.name` pattern of the Provider CRD (a DNS label: no dots). */
-const CRD_SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const CRD_SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** `spec.runtime.replicas` bounds of the Provider CRD. */
-const CRD_REPLICAS = { min: 1, max: 10 };
+export const CRD_REPLICAS = { min: 1, max: 10 };
 
-/** Port of the provider's `/healthz` and `/metrics` (`--health-port`; the constructs' PROVIDER_METRICS_PORT). */
-const PROVIDER_HEALTH_PORT = 8080;
 const SECRET_QUERY_KEY = /(pass|token|secret|credential|apikey|api_key)/i;
 
 export const providerSchema = z
@@ -107,7 +83,7 @@ export const providerSchema = z
       .min(1024)
       .max(65535)
       .refine((p) => p !== PROVIDER_HEALTH_PORT, { error: `must differ from ${PROVIDER_HEALTH_PORT}, the port of the provider's /healthz and /metrics` })
-      .default(9443).describe('gRPC port the provider serves to the manager (Service port `grpc`).'),
+      .default(DEFAULT_PROVIDER_GRPC_PORT).describe('gRPC port the provider serves to the manager (Service port `grpc`).'),
     resources: resourcesSchema({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }).describe('Provider container resources.'),
     tls: z
       .strictObject({
@@ -153,7 +129,7 @@ export const providerSchema = z
     if (problem) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: problem });
     provider.env.forEach((env, i) => {
       // (Credential-looking literal values are refused by the shared envVar schema.)
-      if ((RESERVED_PROVIDER_ENV as readonly string[]).includes(env.name)) {
+      if (RESERVED_PROVIDER_ENV.includes(env.name)) {
         ctx.addIssue({ code: 'custom', path: ['env', i, 'name'], message: `${env.name} is set by the toolkit; use the provider value ${RESERVED_ENV_VALUE[env.name] ?? '(type, endpoint, logLevel, logFormat, tls)'} instead` });
       }
     });

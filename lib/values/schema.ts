@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { managedProviderServiceName, MAX_SERVICE_NAME_LENGTH, providerResourceName } from '../conventions/names';
 import { annotationMap, cidr, dnsLabel, dnsSubdomain, labelMap, labelSelector, port } from './common';
 import { MANAGED_MANAGER_FLAGS, managerSchema } from './manager-values';
 import { monitoringValuesSchema } from './monitoring-values';
@@ -124,13 +125,13 @@ export const valuesSchema = z
             'mode: deployment cannot be used with VirtRigaud v0.3.11 (profile: v0.3.11): its manager dials only the provider Services it creates itself from Provider objects, so VMs naming this provider would stay at "Provider not found". Use mode: custom-resource (the default); mode: deployment is only for profile: documented',
         });
       }
-      const fullName = `${values.releaseName}-provider-${provider.name}`;
-      if (fullName.length > 63 || !/^[a-z]/.test(fullName)) {
-        ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `${JSON.stringify(provider.name)} makes the name ${JSON.stringify(fullName)} (${fullName.length} characters); Service names may have at most 63: shorten the provider name to at most ${63 - values.releaseName.length - 10} characters` });
+      const fullName = providerResourceName(values, provider.name);
+      if (fullName.length > MAX_SERVICE_NAME_LENGTH || !/^[a-z]/.test(fullName)) {
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `${JSON.stringify(provider.name)} makes the name ${JSON.stringify(fullName)} (${fullName.length} characters); Service names may have at most ${MAX_SERVICE_NAME_LENGTH}: shorten the provider name to at most ${MAX_SERVICE_NAME_LENGTH - providerResourceName(values, '').length} characters` });
       }
-      const managedName = `virtrigaud-provider-${values.namespace}-${provider.name}`;
-      if (provider.mode === 'custom-resource' && managedName.length > 63) {
-        ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `with mode: custom-resource the VirtRigaud manager names the provider Service ${JSON.stringify(managedName)} (${managedName.length} characters); Service names may have at most 63: shorten the provider name or the namespace` });
+      const managedName = managedProviderServiceName(values, provider.name);
+      if (provider.mode === 'custom-resource' && managedName.length > MAX_SERVICE_NAME_LENGTH) {
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'name'], message: `with mode: custom-resource the VirtRigaud manager names the provider Service ${JSON.stringify(managedName)} (${managedName.length} characters); Service names may have at most ${MAX_SERVICE_NAME_LENGTH}: shorten the provider name or the namespace` });
       }
       if (provider.mode === 'deployment' && values.manager.serviceAccount.name === fullName) {
         ctx.addIssue({ code: 'custom', path: ['manager', 'serviceAccount', 'name'], message: `${JSON.stringify(fullName)} is also the ServiceAccount of providers[${i}] (${provider.name}): one would overwrite the other; choose another name` });

@@ -1,7 +1,6 @@
 import { Testing } from 'cdk8s';
 import { ReleaseContext } from '../../lib/constructs/context';
 import { VirtRigaudManager } from '../../lib/constructs/manager';
-import { LEADER_ELECTION_RULES, MANAGER_CLUSTER_RULES } from '../../lib/constructs/manager-rbac';
 import { managerSchema } from '../../lib/values/manager-values';
 import { parseValues } from '../../lib/values/parse';
 
@@ -103,10 +102,10 @@ describe('manager', () => {
     expect(service.spec.externalIPs).toBeUndefined();
   });
 
-  test('RBAC: exactly the upstream rules, no wildcards, bound to the manager ServiceAccount', () => {
+  // The rules themselves are checked against upstream's in rbac-upstream.test.ts.
+  test('RBAC: no wildcards, bound to the manager ServiceAccount', () => {
     const { find } = synthManager();
     const role = find('ClusterRole');
-    expect(role.rules).toEqual(JSON.parse(JSON.stringify(MANAGER_CLUSTER_RULES)));
     const flat = role.rules.flatMap((r: any) => r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${r.apiGroups[0]}/${res}:${v}`)));
     expect(flat).toContain('infra.virtrigaud.io/virtualmachines/finalizers:update');
     expect(flat).toContain('/secrets:watch');
@@ -116,7 +115,6 @@ describe('manager', () => {
     expect(flat).not.toContain('infra.virtrigaud.io/vmsets:update');
     expect(JSON.stringify(role.rules)).not.toContain('*');
     expect(find('ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'virtrigaud-manager', namespace: 'virtrigaud-system' }]);
-    expect(find('Role', 'virtrigaud-leader-election').rules).toEqual(JSON.parse(JSON.stringify(LEADER_ELECTION_RULES)));
     expect(find('RoleBinding', 'virtrigaud-leader-election').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'virtrigaud-leader-election' });
   });
 

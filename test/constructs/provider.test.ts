@@ -343,12 +343,6 @@ describe('custom-resource mode', () => {
     const [provider] = Testing.synth(chart);
     expect(validateManifest(provider).map((v) => v.path)).toContain(crdPath);
   });
-
-  test('a name that makes the manager-created Service name longer than 63 characters is an error', () => {
-    expect(() => synthProviders([{ ...SAMPLES.vsphere, name: 'a-much-longer-provider-name', mode: 'custom-resource' }])).toThrow(
-      /virtrigaud-provider-virtrigaud-system-a-much-longer-provider-name.*at most 63/,
-    );
-  });
 });
 
 describe('endpoint TLS and vSphere defaults reach the provider the way the v0.3.11 manager passes them', () => {

@@ -11,7 +11,7 @@ import { validateManifest } from '../../lib/rendering/schema-validation';
 import { ValuesError } from '../../lib/values/errors';
 import type { ValuesInput } from '../../lib/values/schema';
 
-type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = any;
 
 const PROVIDER = { name: 'esx', type: 'vsphere' as const, endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' };
 

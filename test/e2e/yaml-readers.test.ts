@@ -97,7 +97,7 @@ const trapAnnotations = fc.dictionary(trapLabelKey, freeText, { maxKeys: 4, noNu
 const trapEnv = fc.array(freeText, { maxLength: 4 }).map((vs) => vs.map((value, i) => ({ name: `TRAP_${i}`, value })));
 const trapArgs = fc.array(freeText, { maxLength: 3 }).map((vs) => vs.map((v, i) => `--trap-${i}=${v}`));
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const trappedValues = fc
   .tuple(

@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { compareContracts, extractContract, ReleaseContract } from '../../lib/gitops/contract';
+import { compareContracts, extractContract, ReleaseContract } from '../../lib/rendering/contract';
 import { CONTRACT_CASES, CONTRACT_FIXTURE } from '../../lib/gitops/contract-cases';
 import { packagePath } from '../../lib/paths';
 import { renderRelease } from '../../lib/rendering/render';

@@ -51,7 +51,10 @@ function readCase(name: string): Case {
     const [, key, value] = /^(\$|>|[a-z]+:)\s*(.*)$/.exec(line) ?? [];
     const args = () => value.split(' ').filter((a) => a !== '');
     if (key === '$') c.setup.push(args());
-    else if (key === '>') (mutable.command = args()), commands++;
+    else if (key === '>') {
+      mutable.command = args();
+      commands++;
+    }
     else if (key === 'mkdir:') c.mkdirs.push(value);
     else if (key === 'link:') c.links.push(value.split(' -> ') as [string, string]);
     else if (key === 'exit:') mutable.exit = Number(value);

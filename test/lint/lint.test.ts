@@ -10,7 +10,7 @@ import { runCli } from '../../lib/cli/cli';
 import { formatLintReport, LintError, lintFolder } from '../../lib/lint/lint';
 import { packagePath } from '../../lib/paths';
 
-type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = any;
 
 const root = mkdtempSync(join(tmpdir(), 'lint-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-import { PROFILE_METRICS } from '../../lib/monitoring/catalog';
+import { PROFILE_METRICS } from '../../lib/catalog/catalog';
 import { buildDashboard, SPEC_PANEL_TITLES } from '../../lib/monitoring/dashboard';
 import { validatePromQL } from '../../lib/monitoring/promql-validate';
 import { validateManifest } from '../../lib/rendering/schema-validation';

@@ -1,7 +1,7 @@
-import { alertInProfile, alertText, ALERT_NAMES, ALERTS } from '../../lib/monitoring/alert-catalog';
+import { alertInProfile, alertText, ALERT_NAMES, ALERTS } from '../../lib/catalog/alert-catalog';
 import { PROFILES } from '../../lib/profile';
 import { runbookUrl } from '../../lib/monitoring/alerts';
-import { PROFILE_LABELS, PROFILE_METRICS } from '../../lib/monitoring/catalog';
+import { PROFILE_LABELS, PROFILE_METRICS } from '../../lib/catalog/catalog';
 import { renderMetricsReference, renderRunbooks } from '../../lib/monitoring/docs';
 import { RECORDING_RULES, ruleInProfile } from '../../lib/monitoring/recording-rules';
 import { SLO_RECORDING_RULES } from '../../lib/monitoring/slo';

@@ -1,4 +1,4 @@
-import { ALERT_NAMES, ALERTS } from '../../lib/monitoring/alert-catalog';
+import { ALERT_NAMES, ALERTS } from '../../lib/catalog/alert-catalog';
 import { AlertingRule } from '../../lib/monitoring/alerts';
 import { RECORDING_RULES, ruleInProfile } from '../../lib/monitoring/recording-rules';
 import { ALERT_GROUP, buildRuleGroups, isAlertingRule, RECORDING_GROUP, RuleGroup, SLO_GROUP } from '../../lib/monitoring/rules';

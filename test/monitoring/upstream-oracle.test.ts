@@ -4,7 +4,7 @@
  * Apache-2.0, LICENSE beside it) is parsed here for every family's name, type, labels and buckets.
  */
 import { readFileSync } from 'fs';
-import { exponentialBuckets, PROFILE_LABELS, PROFILE_METRICS } from '../../lib/monitoring/catalog';
+import { exponentialBuckets, PROFILE_LABELS, PROFILE_METRICS } from '../../lib/catalog/catalog';
 import { packagePath } from '../../lib/paths';
 
 interface Registration {

@@ -2,7 +2,7 @@
  * The rendering invariants, written out here independently of lib/lint so that a bug in lint
  * cannot hide a bug in rendering. Each returns a list of violations (empty: holds).
  */
-type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = any;
 
 const id = (o: Obj) => `${o.kind}/${o.metadata?.namespace ?? '-'}/${o.metadata?.name}`;
 

@@ -8,7 +8,7 @@ import { renderRelease } from '../../lib/rendering/render';
 import { packagePath } from '../../lib/paths';
 import { check } from './fc-settings';
 
-type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = any;
 
 
 const base: Obj[] = JSON.parse(

@@ -20,7 +20,7 @@ import * as arb from './arbitraries';
 import { check } from './fc-settings';
 import { INVARIANTS } from './invariants';
 
-type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = any;
 
 function render(values: ValuesInput, layout: OutputLayout) {
   return renderRelease({ base: values as Record<string, unknown>, layout });

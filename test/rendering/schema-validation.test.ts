@@ -16,7 +16,7 @@ import { vendoredCrdDocuments } from '../../lib/rendering/schema/crds';
 import { CLUSTER_SCOPED_KINDS, KUBERNETES_RESOURCE_KINDS, loadKubernetesSchemas } from '../../lib/rendering/schema/kubernetes';
 import { CORE_KINDS, compactStandaloneCode, generateValidators } from '../../lib/rendering/schema/precompile';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const NS = 'virtrigaud-system';
 const LABELS = { 'app.kubernetes.io/name': 'virtrigaud', 'app.kubernetes.io/instance': 'vr' };
@@ -514,7 +514,7 @@ describe('precompiled validators', () => {
     expect(files).toEqual(['core.js', 'core.js.v8cache', 'index.js']);
     const code = readFileSync(join(generatedDir, 'core.js'), 'latin1');
     expect(code.startsWith('"use strict";')).toBe(true);
-    expect(/[^\x00-\x7f]/.test(code)).toBe(false);
+    expect(/[^\x00-\x7f]/.test(code)).toBe(false); // eslint-disable-line no-control-regex -- any non-ASCII character
     expect(code).not.toContain('require(');
     const v = createSchemaValidator({ precompiledDir: generatedDir });
     expect(v.validate(deployment())).toEqual([]);

@@ -200,7 +200,7 @@ describe('YAML emitter: yaml.stringify, quoted where a YAML 1.1 reader needs it'
     expectSame({ map: new Map([['a', 1]]) });
     expectSame([1, undefined, 2]);
     expectSame({ big: BigInt(7) });
-    expectSame({ boxed: new String('x') }); // eslint-disable-line no-new-wrappers
+    expectSame({ boxed: new String('x') }); // eslint-disable-line no-new-wrappers -- a boxed string is the input under test
     class Point { constructor(public x = 1) {} }
     expectSame({ p: new Point() });
     expectSame({ withToJson: { toJSON: () => 'replaced' } });

@@ -10,6 +10,7 @@ import { goRegExpEngine } from './patterns';
 export const VALIDATOR_FORMAT_VERSION = 1;
 
 export function createAjv(options: { source: boolean }): AjvType {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when validators are compiled
   const { default: Ajv } = require('ajv') as typeof import('ajv');
   return new Ajv({
     allErrors: true,

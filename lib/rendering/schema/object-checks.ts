@@ -4,11 +4,11 @@
  */
 import { Violation, formatPath } from './errors';
 import {
-  DNS1035_LABEL_RE,
-  DNS1123_LABEL_RE,
-  DNS1123_SUBDOMAIN_RE,
-  LABEL_NAME_RE,
-} from './patterns';
+  DNS1035_LABEL as DNS1035_LABEL_RE,
+  DNS1123_LABEL as DNS1123_LABEL_RE,
+  DNS1123_SUBDOMAIN as DNS1123_SUBDOMAIN_RE,
+  QUALIFIED_NAME as LABEL_NAME_RE,
+} from '../../conventions/patterns';
 
 /** Kinds whose names are path segments (ValidatePathSegmentName), e.g. `system:metrics-reader`. */
 const PATH_SEGMENT_NAME_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);

@@ -4,9 +4,10 @@
  * plus the shim that lets Ajv compile Go (RE2) patterns such as `^(?i)(abort|warn)?$`.
  */
 
-/** Kubernetes resource.Quantity grammar (the same expression controller-gen writes into CRDs). */
-export const QUANTITY_PATTERN =
-  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+import { CRD_QUANTITY_SOURCE, QUANTITY_SOURCE } from '../../conventions/patterns';
+
+/** Kubernetes resource.Quantity, as the API server parses it (for built-in kinds). */
+export const QUANTITY_PATTERN = QUANTITY_SOURCE;
 
 /** RFC 3339 date-time, as Go's time.RFC3339 parser accepts it (metav1.Time, `format: date-time`). */
 export const DATE_TIME_PATTERN =
@@ -25,6 +26,7 @@ export const BASE64_PATTERN =
 /** Friendly names for the patterns above, used to turn `must match pattern "…"` into prose. */
 export const PATTERN_DESCRIPTIONS: Readonly<Record<string, string>> = {
   [QUANTITY_PATTERN]: 'a Kubernetes quantity such as "100m", "128Mi" or "1.5"',
+  [CRD_QUANTITY_SOURCE]: 'a Kubernetes quantity such as "100m", "128Mi" or "1.5"',
   [DATE_TIME_PATTERN]: 'an RFC 3339 date-time such as "2024-01-31T12:00:00Z"',
   [DATE_PATTERN]: 'an RFC 3339 date such as "2024-01-31"',
   [BASE64_PATTERN]: 'base64-encoded data',
@@ -33,12 +35,6 @@ export const PATTERN_DESCRIPTIONS: Readonly<Record<string, string>> = {
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
 
-const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-export const DNS1123_LABEL_RE = new RegExp(`^${DNS1123_LABEL}$`);
-export const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_LABEL}(\\.${DNS1123_LABEL})*$`);
-export const DNS1035_LABEL_RE = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** Label values and the name part of label keys ("qualified names"). */
-export const LABEL_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /**
  * Source of the RegExp engine given to Ajv (`code.regExp`). It is kept as text because Ajv's
@@ -77,7 +73,7 @@ let engine: RegExpEngine | undefined;
 /** The engine as a function (for runtime compilation), carrying its source as `code` (for standalone code). */
 export function goRegExpEngine(): RegExpEngine {
   if (!engine) {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    // eslint-disable-next-line no-new-func -- compiles our own engine source, once
     const fn = new Function(`return ${GO_REGEXP_ENGINE_SOURCE};`)() as RegExpEngine;
     fn.code = GO_REGEXP_ENGINE_SOURCE;
     engine = fn;

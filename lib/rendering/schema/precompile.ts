@@ -85,6 +85,7 @@ export function compactStandaloneCode(code: string): string {
   // The only run-time helper Ajv requires for these schemas (maxLength/minLength count code
   // points); inlined so that the modules are self-contained wherever they are written.
   out = out.split('require("ajv/dist/runtime/ucs2length")').join(`({ default: ${UCS2LENGTH_SOURCE} })`);
+  // eslint-disable-next-line no-control-regex -- the range is every non-ASCII character
   return out.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -96,6 +97,7 @@ const schemaId = (key: string): string => `urn:virtrigaud:kind:${key.replace(' '
 
 /** Writes the validators into `outDir` (its previous `*.js` and cache files are removed first). */
 export function generateValidators(options: GenerateOptions): GenerateResult {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- build-time only
   const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
   const ajv = createAjv({ source: true });
   const k8s = loadKubernetesSchemas();
