@@ -14,8 +14,10 @@ import {
   ProviderSpecType,
 } from '../../imports/infra.virtrigaud.io';
 import { imageReference } from '../values/common';
-import { PROVIDER_DEFAULTS_ENV, ProviderType, ProviderValues } from '../values/provider-values';
-import { providerJobName, ReleaseContext, resourceName } from './context';
+import type { ProviderOptions } from '../props';
+import { PROVIDER_DEFAULTS_ENV, providersSchema, ProviderType, ProviderValues } from '../values/provider-values';
+import { providerJobName, ReleaseContext, releaseContext, ReleaseContextProps, resourceName } from './context';
+import { chartNamespace, isParsed, parsePart } from './parse-part';
 import { JOB_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
 import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 import { restrictedContainerSecurityContext } from './security';
@@ -30,22 +32,34 @@ export const CONFIG_HASH_ANNOTATION = 'virtrigaud.io/config-hash';
 /** Read-only for the owner and the pod's fsGroup (65532). */
 const SECRET_FILE_MODE = 0o440;
 
-/** Image repository of a provider type (`projectbeskar/virtrigaud/provider-vsphere`). */
+/**
+ * Image repository of a provider type (`projectbeskar/virtrigaud/provider-vsphere`).
+ * @internal
+ */
 export function providerRepository(type: ProviderType): string {
   return `projectbeskar/virtrigaud/provider-${type}`;
 }
 
-/** Name of every object of a provider: `<release>-provider-<name>`. */
+/**
+ * Name of every object of a provider: `<release>-provider-<name>`.
+ * @internal
+ */
 export function providerResourceName(ctx: ReleaseContext, name: string): string {
   return resourceName(ctx, `provider-${name}`);
 }
 
-/** Secret with the provider's gRPC certificate (`tls.crt`, `tls.key`, `ca.crt`). */
+/**
+ * Secret with the provider's gRPC certificate (`tls.crt`, `tls.key`, `ca.crt`).
+ * @internal
+ */
 export function providerTlsSecretName(ctx: ReleaseContext, provider: ProviderValues): string {
   return provider.tls.secretName ?? `${providerResourceName(ctx, provider.name)}-tls`;
 }
 
-/** Labels of every object of a provider: standard labels plus the provider's name and type. */
+/**
+ * Labels of every object of a provider: standard labels plus the provider's name and type.
+ * @internal
+ */
 export function providerLabels(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
   return standardLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name, [PROVIDER_TYPE_LABEL]: provider.type });
 }
@@ -53,6 +67,7 @@ export function providerLabels(ctx: ReleaseContext, provider: ProviderValues): R
 /**
  * Name of the Deployment and Service the VirtRigaud v0.3.11 manager creates for a `Provider` object
  * (`virtrigaud-provider-<namespace>-<Provider name>`, upstream `getDeploymentName`/`getServiceName`).
+ * @internal
  */
 export function managedProviderServiceName(ctx: ReleaseContext, name: string): string {
   return `virtrigaud-provider-${ctx.namespace}-${name}`;
@@ -61,6 +76,7 @@ export function managedProviderServiceName(ctx: ReleaseContext, name: string): s
 /**
  * Name of a provider's main object: `<release>-provider-<name>` for a Deployment; for a `Provider`
  * custom resource just `<name>` (what users write in `providerRef`, and the manager prefixes it again).
+ * @internal
  */
 export function providerObjectName(ctx: ReleaseContext, provider: ProviderValues): string {
   return provider.mode === 'custom-resource' ? provider.name : providerResourceName(ctx, provider.name);
@@ -70,6 +86,7 @@ export function providerObjectName(ctx: ReleaseContext, provider: ProviderValues
  * Labels selecting a provider's pods. `deployment` mode: the release's stable selector labels.
  * `custom-resource` mode: the labels the v0.3.11 manager puts on the pods it creates
  * (`app.kubernetes.io/name: virtrigaud-provider`, `app.kubernetes.io/instance: <Provider name>`).
+ * @internal
  */
 export function providerPodSelector(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
   return provider.mode === 'custom-resource'
@@ -77,17 +94,26 @@ export function providerPodSelector(ctx: ReleaseContext, provider: ProviderValue
     : selectorLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name });
 }
 
-/** Provider command-line flags (the image's entrypoint is `/usr/local/bin/provider-<type>`). */
+/**
+ * Provider command-line flags (the image's entrypoint is `/usr/local/bin/provider-<type>`).
+ * @internal
+ */
 export function providerArgs(provider: ProviderValues): string[] {
   return [`--port=${provider.grpcPort}`, `--health-port=${PROVIDER_METRICS_PORT}`];
 }
 
-/** Path of the endpoint CA bundle (`caBundleKey`) inside the mounted credentials Secret. */
+/**
+ * Path of the endpoint CA bundle (`caBundleKey`) inside the mounted credentials Secret.
+ * @internal
+ */
 export function caBundlePath(key: string): string {
   return `${CREDENTIALS_MOUNT_PATH}/${key}`;
 }
 
-/** `SSL_CERT_FILE` for `caBundleKey`: Go's TLS then trusts that bundle instead of the image's CAs. */
+/**
+ * `SSL_CERT_FILE` for `caBundleKey`: Go's TLS then trusts that bundle instead of the image's CAs.
+ * @internal
+ */
 export function caBundleEnv(provider: ProviderValues): k8s.EnvVar[] {
   return provider.caBundleKey === undefined ? [] : [{ name: 'SSL_CERT_FILE', value: caBundlePath(provider.caBundleKey) }];
 }
@@ -101,6 +127,7 @@ function defaultsEnv(provider: ProviderValues): k8s.EnvVar[] {
 /**
  * The provider's environment (`deployment` mode; the manager sets the same from a `Provider`). With TLS off, `VIRTRIGAUD_PROVIDER_INSECURE=true` is the explicit
  * plaintext opt-out VirtRigaud ≥ v0.3.7 providers need to start without certificates.
+ * @internal
  */
 export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
   return [
@@ -119,9 +146,10 @@ export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
 }
 
 export interface VirtRigaudProviderProps {
-  readonly context: ReleaseContext;
-  /** One entry of `providers` (after defaults: `providersSchema.parse([...])`). */
-  readonly values: ProviderValues;
+  /** The release. @default - the defaults of the values, in the chart's namespace if it has one */
+  readonly context?: ReleaseContextProps;
+  /** One entry of `providers`: its type and mode decide which fields it may have. */
+  readonly values: ProviderOptions;
   /**
    * Secrets for pulling images (`deployment` mode; the v0.3.11 manager ignores them on `Provider`
    * objects, so they are not rendered there). @default - none
@@ -139,6 +167,14 @@ export class VirtRigaudProvider extends Construct {
   public readonly name: string;
   /** Labels selecting the provider's pods. */
   public readonly podSelector: Readonly<Record<string, string>>;
+  /** The release this provider belongs to (after defaults). */
+  public readonly context: ReleaseContext;
+  /** gRPC port the provider serves to the manager. */
+  public readonly grpcPort: number;
+  /** Port of the provider's `/healthz` and `/metrics`. */
+  public readonly metricsPort: number;
+  /** Prometheus `job` of every provider target, as the alerts select them. */
+  public readonly jobName: string;
   public readonly serviceAccount?: k8s.KubeServiceAccount;
   public readonly deployment?: k8s.KubeDeployment;
   public readonly service?: k8s.KubeService;
@@ -146,8 +182,11 @@ export class VirtRigaudProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtRigaudProviderProps) {
     super(scope, id);
-    const ctx = props.context;
-    const p = props.values;
+    const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
+    const p: ProviderValues = isParsed(props.values) ? (props.values as unknown as ProviderValues) : parsePart(providersSchema, [props.values], ['providers'])[0];
+    this.grpcPort = p.grpcPort;
+    this.metricsPort = PROVIDER_METRICS_PORT;
+    this.jobName = providerJobName(ctx);
     this.name = providerObjectName(ctx, p);
     this.podSelector = providerPodSelector(ctx, p);
     const image = imageReference(p.image, { repository: providerRepository(p.type), tag: ctx.version });

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { RenderError } from '../errors';
-import { VirtRigaud } from '../constructs/virtrigaud';
+import { VirtRigaud, VirtRigaudProps } from '../constructs/virtrigaud';
 import { Values, ValuesInput } from '../values/schema';
 import { compareManifests, ManifestLike } from './order';
 import { assertManifestsValid } from './schema-validation';
@@ -43,7 +43,7 @@ export function assertUnique(manifests: readonly Manifest[]): void {
 export function synthesize(values: ValuesInput): SynthResult {
   const app = new App({ outdir: '.' });
   const chart = new Chart(app, 'release', { disableResourceNameHashes: true });
-  const release = new VirtRigaud(chart, 'virtrigaud', values);
+  const release = new VirtRigaud(chart, 'virtrigaud', values as VirtRigaudProps);
   const manifests = (chart.toJson() as Manifest[]).sort(compareManifests);
   try {
     assertManifestsValid(manifests);
