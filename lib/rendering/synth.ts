@@ -9,6 +9,7 @@ export interface Manifest extends ManifestLike {
   readonly [key: string]: unknown;
 }
 
+/** @internal */
 export interface SynthResult {
   readonly values: Values;
   /** Every object of the release, in install order. */
@@ -39,6 +40,7 @@ export function assertUnique(manifests: readonly Manifest[]): void {
 /**
  * Build the release from values, validate every object against its schema, sort by install order.
  * @throws ValuesError for bad values, RenderError for invalid output
+ * @internal
  */
 export function synthesize(values: ValuesInput): SynthResult {
   const app = new App({ outdir: '.' });
