@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Monitoring } from '../monitoring/monitoring';
 import { parseValues } from '../values/parse';
@@ -42,7 +43,10 @@ export class VirtRigaud extends Construct {
     // A chart's namespace is the release namespace unless the props name one.
     const chartNs = chartNamespace(this);
     const input = chartNs !== undefined && props.namespace === undefined && !isParsedValues(props) ? { ...props, namespace: chartNs } : props;
-    const values = (this.values = isParsedValues(input) ? input : parseValues(input));
+    const parsedByRenderer = isParsedValues(input);
+    const values = (this.values = parsedByRenderer ? input : parseValues(input));
+    // In a user's app, `cdk8s synth` reports what the CLI would (the renderer runs the same checks itself).
+    if (!parsedByRenderer) this.node.addValidation({ validate: () => this.lint() });
     for (const part of [values.manager, values.providers, ...values.providers, values.networkPolicies, values.monitoring]) markParsed(part);
     const ctx: ReleaseContext = (this.context = {
       releaseName: values.releaseName,
@@ -79,5 +83,13 @@ export class VirtRigaud extends Construct {
         providers: values.providers.filter((p) => p.mode === 'deployment').map(({ name, type }) => ({ name, type })),
       });
     }
+  }
+
+  /** Schema and lint findings of the release's objects (`lint`'s checks), one message each. */
+  private lint(): string[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { lintManifests } = require('../lint/lint') as typeof import('../lint/lint');
+    const objects = this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as Record<string, unknown>);
+    return lintManifests(objects).map((f) => `${f.object}: ${f.message} (${f.check})`);
   }
 }
