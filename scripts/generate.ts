@@ -8,6 +8,7 @@ import { dirname, join } from 'path';
 import { parse } from 'yaml';
 import { CRDS_JSON } from '../lib/constructs/crds';
 import { defaultValuesYaml } from '../lib/docs/values-file';
+import { PROPS_FILE, propsInterfaces } from '../lib/docs/props-interfaces';
 import { valuesJsonSchema, valuesReferenceMarkdown } from '../lib/docs/values-reference';
 import { METRICS_REFERENCE_FILES, renderMetricsReference, renderRunbooks } from '../lib/monitoring/docs';
 import { PROFILES } from '../lib/profile';
@@ -40,6 +41,7 @@ export function generatedFiles(): Map<string, string> {
   files.set(CRDS_JSON, crdsJson());
   files.set('values.schema.json', JSON.stringify(valuesJsonSchema(), null, 2) + '\n');
   files.set('values.yaml', defaultValuesYaml());
+  files.set(PROPS_FILE, propsInterfaces());
   files.set('README.md', readmeWithValues(readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')));
   for (const profile of PROFILES) files.set(`docs/${METRICS_REFERENCE_FILES[profile]}`, renderMetricsReference(profile));
   for (const [name, content] of Object.entries(renderRunbooks()) as [string, string][]) files.set(`docs/runbooks/${name}`, content);

@@ -9,9 +9,8 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Chart } from 'cdk8s';
-import { VirtRigaud } from '../../lib/constructs/virtrigaud';
+import { VirtRigaud, VirtRigaudProps } from '../../lib/constructs/virtrigaud';
 import { loadValues } from '../../lib/values/load';
-import type { ValuesInput } from '../../lib/values/schema';
 
 const app = new App();
 const environments = process.env.BENCH_ENVIRONMENTS;
@@ -19,11 +18,11 @@ if (environments) {
   for (const env of readdirSync(environments, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
     const { values } = loadValues({ files: [join(environments, 'values.yaml'), join(environments, env, 'values.yaml')] });
     const chart = new Chart(app, env);
-    new VirtRigaud(chart, 'virtrigaud', values as ValuesInput);
+    new VirtRigaud(chart, 'virtrigaud', values as VirtRigaudProps);
   }
 } else {
   const file = process.env.BENCH_VALUES_JSON;
-  const values = file ? (JSON.parse(readFileSync(file, 'utf8')) as ValuesInput) : {};
+  const values = file ? (JSON.parse(readFileSync(file, 'utf8')) as VirtRigaudProps) : {};
   const chart = new Chart(app, 'virtrigaud');
   new VirtRigaud(chart, 'virtrigaud', values);
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'fs';
 import { ApiObject, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver, resolve } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ReleaseContext } from './context';
+import { clusterScoped } from './cluster-scoped';
+import { releaseContext, ReleaseContextProps } from './context';
+import { chartNamespace } from '../parts/parse-part';
 import { objectMeta } from './labels';
 import { packagePath } from '../paths';
 
@@ -29,26 +31,28 @@ export interface CrdDocument {
 }
 
 export interface VirtRigaudCrdsProps {
-  readonly context: ReleaseContext;
+  /** The release (labels and annotations of the CRDs). @default - the defaults of the values */
+  readonly context?: ReleaseContextProps;
   /** Extra annotations of every CRD. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** The 10 VirtRigaud CustomResourceDefinitions (cluster-scoped: no namespace). */
 export class VirtRigaudCrds extends Construct {
-  constructor(scope: Construct, id: string, props: VirtRigaudCrdsProps) {
+  constructor(scope: Construct, id: string, props: VirtRigaudCrdsProps = {}) {
     super(scope, id);
+    const ctx = releaseContext(props.context, chartNamespace(this));
     // A copy of its own for this construct: its specs can be handed out without copying them again.
     const crds = JSON.parse(vendoredCrdsText()) as CrdDocument[];
     crds.forEach((crd, index) => {
-      new VendoredCrd(this, crd.metadata.name, {
+      clusterScoped(new VendoredCrd(this, crd.metadata.name, {
         apiVersion: crd.apiVersion,
         kind: crd.kind,
-        metadata: objectMeta(props.context, crd.metadata.name, 'crds', {
+        metadata: objectMeta(ctx, crd.metadata.name, 'crds', {
           namespaced: false,
           annotations: { ...crd.metadata.annotations, ...props.annotations },
         }),
-      }, crd.spec, index);
+      }, crd.spec, index));
     });
   }
 }

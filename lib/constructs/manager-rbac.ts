@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { clusterScoped } from './cluster-scoped';
 import { ReleaseContext, resourceName } from './context';
 import { objectMeta } from './labels';
 
@@ -60,15 +61,15 @@ export class ManagerRbac extends Construct {
     const subject: k8s.Subject = { kind: 'ServiceAccount', name: props.serviceAccountName, namespace: ctx.namespace };
     const clusterMeta = (n: string) => objectMeta(ctx, n, 'manager', { namespaced: false });
 
-    new k8s.KubeClusterRole(this, 'cluster-role', {
+    clusterScoped(new k8s.KubeClusterRole(this, 'cluster-role', {
       metadata: clusterMeta(name),
       rules: [...MANAGER_CLUSTER_RULES, ...(props.secureMetrics ? METRICS_AUTH_RULES : [])],
-    });
-    new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
+    }));
+    clusterScoped(new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
       metadata: clusterMeta(name),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [subject],
-    });
+    }));
 
     if (props.leaderElection ?? true) {
       const leaderName = resourceName(ctx, 'leader-election');
@@ -86,15 +87,15 @@ export class ManagerRbac extends Construct {
     if (props.secureMetrics) {
       const readerName = resourceName(ctx, 'metrics-reader');
       const scraper = props.secureMetrics.scraperServiceAccount;
-      new k8s.KubeClusterRole(this, 'metrics-reader-role', {
+      clusterScoped(new k8s.KubeClusterRole(this, 'metrics-reader-role', {
         metadata: clusterMeta(readerName),
         rules: [{ nonResourceUrLs: ['/metrics'], verbs: ['get'] }],
-      });
-      new k8s.KubeClusterRoleBinding(this, 'metrics-reader-binding', {
+      }));
+      clusterScoped(new k8s.KubeClusterRoleBinding(this, 'metrics-reader-binding', {
         metadata: clusterMeta(readerName),
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: readerName },
         subjects: [{ kind: 'ServiceAccount', name: scraper.name, namespace: scraper.namespace }],
-      });
+      }));
     }
   }
 }

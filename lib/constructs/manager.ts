@@ -1,10 +1,13 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { imageReference } from '../values/common';
-import { ManagerValues } from '../values/manager-values';
-import { managerJobName, ReleaseContext, resourceName } from './context';
+
+import type { ManagerOptions } from '../props';
+import { managerSchema, ManagerValues } from '../values/manager-values';
+import { managerJobName, ReleaseContext, releaseContext, ReleaseContextProps, resourceName } from './context';
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
 import { ManagerRbac } from './manager-rbac';
+import { chartNamespace, parsePart } from '../parts/parse-part';
 import { envVars, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 import { HEALTH_PORT_NAME, METRICS_PORT_NAME } from '../conventions/ports';
 
@@ -12,14 +15,18 @@ export const MANAGER_CONTAINER = 'manager';
 export const MANAGER_REPOSITORY = 'projectbeskar/virtrigaud/manager';
 
 export interface ManagerProps {
-  readonly context: ReleaseContext;
-  /** Manager values (after defaults: `managerSchema.parse({})` gives the defaults). */
-  readonly values: ManagerValues;
+  /** The release. @default - the defaults of the values, in the chart's namespace if it has one */
+  readonly context?: ReleaseContextProps;
+  /** The `manager` values. @default - every key at its default (see `ManagerOptions`) */
+  readonly values?: ManagerOptions;
   /** Secrets for pulling images. @default - none */
   readonly imagePullSecrets?: readonly { readonly name: string }[];
 }
 
-/** Manager command-line flags. */
+/**
+ * Manager command-line flags.
+ * @internal
+ */
 export function managerArgs(values: ManagerValues): string[] {
   return [
     `--metrics-bind-address=0.0.0.0:${values.metrics.port}`,
@@ -41,13 +48,24 @@ export class VirtRigaudManager extends Construct {
   public readonly name: string;
   /** Labels selecting the manager pods. */
   public readonly podSelector: Readonly<Record<string, string>>;
+  /** The release this manager belongs to (after defaults). */
+  public readonly context: ReleaseContext;
+  /** Port of `/metrics` (Service port `metrics`). */
+  public readonly metricsPort: number;
+  /** Port of `/healthz` and `/readyz` (Service port `health`). */
+  public readonly healthPort: number;
+  /** Prometheus `job` of the manager targets, as the alerts select them. */
+  public readonly jobName: string;
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
 
-  constructor(scope: Construct, id: string, props: ManagerProps) {
+  constructor(scope: Construct, id: string, props: ManagerProps = {}) {
     super(scope, id);
-    const ctx = props.context;
-    const values = props.values;
+    const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
+    const values: ManagerValues = parsePart(managerSchema, props.values ?? {}, ['manager']);
+    this.metricsPort = values.metrics.port;
+    this.healthPort = values.healthPort;
+    this.jobName = managerJobName(ctx);
     this.name = resourceName(ctx, 'manager');
     this.podSelector = selectorLabels(ctx, 'manager');
     const serviceAccountName = values.serviceAccount.name ?? this.name;

@@ -1,20 +1,26 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { ReleaseContext } from './context';
+import { clusterScoped } from './cluster-scoped';
+import { releaseContext, ReleaseContextProps } from './context';
+import { chartNamespace } from '../parts/parse-part';
 import { objectMeta } from './labels';
 
 export interface ReleaseNamespaceProps {
-  readonly context: ReleaseContext;
+  /** The release; its `namespace` is the Namespace created. @default - the defaults of the values, in the chart's namespace if it has one */
+  readonly context?: ReleaseContextProps;
   /** Extra labels, e.g. Pod Security admission. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** The release namespace. */
 export class ReleaseNamespace extends Construct {
-  constructor(scope: Construct, id: string, props: ReleaseNamespaceProps) {
+  constructor(scope: Construct, id: string, props: ReleaseNamespaceProps = {}) {
     super(scope, id);
-    new k8s.KubeNamespace(this, 'namespace', {
-      metadata: objectMeta(props.context, props.context.namespace, 'namespace', { namespaced: false, labels: props.labels }),
-    });
+    const ctx = releaseContext(props.context, chartNamespace(this));
+    clusterScoped(
+      new k8s.KubeNamespace(this, 'namespace', {
+        metadata: objectMeta(ctx, ctx.namespace, 'namespace', { namespaced: false, labels: props.labels }),
+      }),
+    );
   }
 }

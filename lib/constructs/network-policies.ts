@@ -1,19 +1,27 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { endpointPort, ProviderValues } from '../values/provider-values';
-import type { NetworkPoliciesValues } from '../values/schema';
-import { ReleaseContext, resourceName } from './context';
+import type { NetworkPoliciesOptions, ProviderOptions } from '../props';
+import { endpointPort, providersSchema, ProviderValues } from '../values/provider-values';
+import { managerSchema } from '../values/manager-values';
+import { networkPoliciesSchema, NetworkPoliciesValues } from '../values/schema';
+import { releaseContext, ReleaseContextProps, resourceName } from './context';
+import { chartNamespace, parsePart } from '../parts/parse-part';
 import { objectMeta, selectorLabels } from './labels';
 import { providerLabels, providerPodSelector, providerResourceName } from './provider';
 import { GRPC_PORT_NAME, METRICS_PORT_NAME } from '../conventions/ports';
 
 export interface VirtRigaudNetworkPoliciesProps {
-  readonly context: ReleaseContext;
-  readonly values: NetworkPoliciesValues;
-  /** The manager's ports (`manager.metrics.port`, `manager.healthPort`). */
-  readonly manager: { readonly metricsPort: number; readonly healthPort: number };
-  readonly providers: readonly ProviderValues[];
+  /** The release. @default - the defaults of the values, in the chart's namespace if it has one */
+  readonly context?: ReleaseContextProps;
+  /** The `networkPolicies` values. @default - every key at its default (see `NetworkPoliciesOptions`) */
+  readonly values?: NetworkPoliciesOptions;
+  /** The manager's ports (`VirtRigaudManager.metricsPort`, `.healthPort`). @default - the manager's default ports */
+  readonly manager?: { readonly metricsPort: number; readonly healthPort: number };
+  /** The providers of the release. @default - none */
+  readonly providers?: readonly ProviderOptions[];
 }
+
+const managerPorts = (m: { metrics: { port: number }; healthPort: number }) => ({ metricsPort: m.metrics.port, healthPort: m.healthPort });
 
 type Selector = NetworkPoliciesValues['monitoring']['namespaceSelector'];
 
@@ -44,9 +52,12 @@ const tcp = (port: number | string): k8s.NetworkPolicyPort => ({
 export class VirtRigaudNetworkPolicies extends Construct {
   public readonly policies: k8s.KubeNetworkPolicy[] = [];
 
-  constructor(scope: Construct, id: string, props: VirtRigaudNetworkPoliciesProps) {
+  constructor(scope: Construct, id: string, props: VirtRigaudNetworkPoliciesProps = {}) {
     super(scope, id);
-    const { context: ctx, values } = props;
+    const ctx = releaseContext(props.context, chartNamespace(this));
+    const values: NetworkPoliciesValues = parsePart(networkPoliciesSchema, props.values ?? {}, ['networkPolicies']);
+    const providers: readonly ProviderValues[] = parsePart(providersSchema, props.providers ?? [], ['providers']);
+    const manager = props.manager ?? managerPorts(managerSchema.parse({}));
     if (!values.enabled) return;
 
     const monitoring: k8s.NetworkPolicyPeer = {
@@ -68,19 +79,19 @@ export class VirtRigaudNetworkPolicies extends Construct {
         spec: {
           podSelector: { matchLabels: managerPods },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [monitoring], ports: [tcp(props.manager.metricsPort), tcp(props.manager.healthPort)] }],
+          ingress: [{ from: [monitoring], ports: [tcp(manager.metricsPort), tcp(manager.healthPort)] }],
           egress: [
             { to: values.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: values.apiServer.ports.map(tcp) },
             dns,
-            ...(props.providers.length > 0
-              ? [{ to: props.providers.map((p) => ({ podSelector: { matchLabels: providerPodSelector(ctx, p) } })), ports: [tcp(GRPC_PORT_NAME)] }]
+            ...(providers.length > 0
+              ? [{ to: providers.map((p) => ({ podSelector: { matchLabels: providerPodSelector(ctx, p) } })), ports: [tcp(GRPC_PORT_NAME)] }]
               : []),
           ],
         },
       }),
     );
 
-    for (const p of props.providers) {
+    for (const p of providers) {
       this.policies.push(
         new k8s.KubeNetworkPolicy(this, `provider-${p.name}`, {
           metadata: objectMeta(ctx, providerResourceName(ctx, p.name), 'provider', { labels: providerLabels(ctx, p) }),

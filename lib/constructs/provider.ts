@@ -14,10 +14,13 @@ import {
   ProviderSpecType,
 } from '../../imports/infra.virtrigaud.io';
 import { imageReference } from '../values/common';
+import type { ProviderOptions } from '../props';
 import { PROVIDER_DEFAULTS_ENV, PROVIDER_ENV } from '../conventions/env';
-import { ProviderType, ProviderValues } from '../values/provider-values';
+import { providersSchema, ProviderType, ProviderValues } from '../values/provider-values';
 import { managedProviderServiceName, providerJobName, providerResourceName, ReleaseContext } from '../conventions/names';
 import { GRPC_PORT_NAME, METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
+import { releaseContext, ReleaseContextProps } from './context';
+import { chartNamespace, isParsed, parsePart } from '../parts/parse-part';
 import { INSTANCE_LABEL, JOB_LABEL, NAME_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
 import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 import { restrictedContainerSecurityContext } from './security';
@@ -33,17 +36,26 @@ export const CONFIG_HASH_ANNOTATION = 'virtrigaud.io/config-hash';
 /** Read-only for the owner and the pod's fsGroup (65532). */
 const SECRET_FILE_MODE = 0o440;
 
-/** Image repository of a provider type (`projectbeskar/virtrigaud/provider-vsphere`). */
+/**
+ * Image repository of a provider type (`projectbeskar/virtrigaud/provider-vsphere`).
+ * @internal
+ */
 export function providerRepository(type: ProviderType): string {
   return `projectbeskar/virtrigaud/provider-${type}`;
 }
 
-/** Secret with the provider's gRPC certificate (`tls.crt`, `tls.key`, `ca.crt`). */
+/**
+ * Secret with the provider's gRPC certificate (`tls.crt`, `tls.key`, `ca.crt`).
+ * @internal
+ */
 export function providerTlsSecretName(ctx: ReleaseContext, provider: ProviderValues): string {
   return provider.tls.secretName ?? `${providerResourceName(ctx, provider.name)}-tls`;
 }
 
-/** Labels of every object of a provider: standard labels plus the provider's name and type. */
+/**
+ * Labels of every object of a provider: standard labels plus the provider's name and type.
+ * @internal
+ */
 export function providerLabels(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
   return standardLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name, [PROVIDER_TYPE_LABEL]: provider.type });
 }
@@ -51,6 +63,7 @@ export function providerLabels(ctx: ReleaseContext, provider: ProviderValues): R
 /**
  * Name of a provider's main object: `<release>-provider-<name>` for a Deployment; for a `Provider`
  * custom resource just `<name>` (what users write in `providerRef`, and the manager prefixes it again).
+ * @internal
  */
 export function providerObjectName(ctx: ReleaseContext, provider: ProviderValues): string {
   return provider.mode === 'custom-resource' ? provider.name : providerResourceName(ctx, provider.name);
@@ -60,6 +73,7 @@ export function providerObjectName(ctx: ReleaseContext, provider: ProviderValues
  * Labels selecting a provider's pods. `deployment` mode: the release's stable selector labels.
  * `custom-resource` mode: the labels the v0.3.11 manager puts on the pods it creates
  * (`app.kubernetes.io/name: virtrigaud-provider`, `app.kubernetes.io/instance: <Provider name>`).
+ * @internal
  */
 export function providerPodSelector(ctx: ReleaseContext, provider: ProviderValues): Record<string, string> {
   return provider.mode === 'custom-resource'
@@ -67,17 +81,26 @@ export function providerPodSelector(ctx: ReleaseContext, provider: ProviderValue
     : selectorLabels(ctx, 'provider', { [PROVIDER_NAME_LABEL]: provider.name });
 }
 
-/** Provider command-line flags (the image's entrypoint is `/usr/local/bin/provider-<type>`). */
+/**
+ * Provider command-line flags (the image's entrypoint is `/usr/local/bin/provider-<type>`).
+ * @internal
+ */
 export function providerArgs(provider: ProviderValues): string[] {
   return [`--port=${provider.grpcPort}`, `--health-port=${PROVIDER_METRICS_PORT}`];
 }
 
-/** Path of the endpoint CA bundle (`caBundleKey`) inside the mounted credentials Secret. */
+/**
+ * Path of the endpoint CA bundle (`caBundleKey`) inside the mounted credentials Secret.
+ * @internal
+ */
 export function caBundlePath(key: string): string {
   return `${CREDENTIALS_MOUNT_PATH}/${key}`;
 }
 
-/** `SSL_CERT_FILE` for `caBundleKey`: Go's TLS then trusts that bundle instead of the image's CAs. */
+/**
+ * `SSL_CERT_FILE` for `caBundleKey`: Go's TLS then trusts that bundle instead of the image's CAs.
+ * @internal
+ */
 export function caBundleEnv(provider: ProviderValues): k8s.EnvVar[] {
   return provider.caBundleKey === undefined ? [] : [{ name: PROVIDER_ENV.caBundle, value: caBundlePath(provider.caBundleKey) }];
 }
@@ -91,6 +114,7 @@ function defaultsEnv(provider: ProviderValues): k8s.EnvVar[] {
 /**
  * The provider's environment (`deployment` mode; the manager sets the same from a `Provider`). With TLS off, `VIRTRIGAUD_PROVIDER_INSECURE=true` is the explicit
  * plaintext opt-out VirtRigaud ≥ v0.3.7 providers need to start without certificates.
+ * @internal
  */
 export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
   return [
@@ -109,9 +133,10 @@ export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
 }
 
 export interface VirtRigaudProviderProps {
-  readonly context: ReleaseContext;
-  /** One entry of `providers` (after defaults: `providersSchema.parse([...])`). */
-  readonly values: ProviderValues;
+  /** The release. @default - the defaults of the values, in the chart's namespace if it has one */
+  readonly context?: ReleaseContextProps;
+  /** One entry of `providers`: its type and mode decide which fields it may have. */
+  readonly values: ProviderOptions;
   /**
    * Secrets for pulling images (`deployment` mode; the v0.3.11 manager ignores them on `Provider`
    * objects, so they are not rendered there). @default - none
@@ -129,6 +154,14 @@ export class VirtRigaudProvider extends Construct {
   public readonly name: string;
   /** Labels selecting the provider's pods. */
   public readonly podSelector: Readonly<Record<string, string>>;
+  /** The release this provider belongs to (after defaults). */
+  public readonly context: ReleaseContext;
+  /** gRPC port the provider serves to the manager. */
+  public readonly grpcPort: number;
+  /** Port of the provider's `/healthz` and `/metrics`. */
+  public readonly metricsPort: number;
+  /** Prometheus `job` of every provider target, as the alerts select them. */
+  public readonly jobName: string;
   public readonly serviceAccount?: k8s.KubeServiceAccount;
   public readonly deployment?: k8s.KubeDeployment;
   public readonly service?: k8s.KubeService;
@@ -136,8 +169,11 @@ export class VirtRigaudProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtRigaudProviderProps) {
     super(scope, id);
-    const ctx = props.context;
-    const p = props.values;
+    const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
+    const p: ProviderValues = isParsed(props.values) ? (props.values as unknown as ProviderValues) : parsePart(providersSchema, [props.values], ['providers'])[0];
+    this.grpcPort = p.grpcPort;
+    this.metricsPort = PROVIDER_METRICS_PORT;
+    this.jobName = providerJobName(ctx);
     this.name = providerObjectName(ctx, p);
     this.podSelector = providerPodSelector(ctx, p);
     const image = imageReference(p.image, { repository: providerRepository(p.type), tag: ctx.version });

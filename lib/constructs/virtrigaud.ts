@@ -1,8 +1,10 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Monitoring } from '../monitoring/monitoring';
 import { parseValues } from '../values/parse';
 import { isParsedValues } from '../values/parsed';
-import { Values, ValuesInput } from '../values/schema';
+import type { ProviderOptions, VirtRigaudProps } from '../props';
+import { Values } from '../values/schema';
 import { VIRTRIGAUD_VERSION } from '../version';
 import { ReleaseContext } from './context';
 import { VirtRigaudCrds } from './crds';
@@ -10,24 +12,42 @@ import { VirtRigaudManager } from './manager';
 import { ReleaseNamespace } from './namespace';
 import { VirtRigaudNetworkPolicies } from './network-policies';
 import { VirtRigaudProvider } from './provider';
+import { chartNamespace, markParsed } from '../parts/parse-part';
 
-/** Props of {@link VirtRigaud}: the release's values, every key optional (see the values reference for defaults). */
-export type VirtRigaudProps = ValuesInput;
+export type { VirtRigaudProps };
 
 /**
  * A complete VirtRigaud release: namespace, CRDs, manager, providers, network policies and monitoring.
  * Props are the values of the release; invalid values throw a `ValuesError` naming each bad key.
  */
 export class VirtRigaud extends Construct {
-  /** The values after defaults. */
+  /**
+   * The values after defaults.
+   * @internal
+   */
   public readonly values: Values;
   public readonly context: ReleaseContext;
+  /** The Namespace (when `createNamespace`). */
+  public readonly namespace?: ReleaseNamespace;
+  /** The CRDs (when `crds.install`). */
+  public readonly crds?: VirtRigaudCrds;
   public readonly manager: VirtRigaudManager;
   public readonly providers: readonly VirtRigaudProvider[];
+  /** The NetworkPolicies (when `networkPolicies.enabled`). */
+  public readonly networkPolicies?: VirtRigaudNetworkPolicies;
+  /** ServiceMonitors, rules and dashboard (when `monitoring.enabled`). */
+  public readonly monitoring?: Monitoring;
 
   constructor(scope: Construct, id: string, props: VirtRigaudProps = {}) {
     super(scope, id);
-    const values = (this.values = isParsedValues(props) ? props : parseValues(props));
+    // A chart's namespace is the release namespace unless the props name one.
+    const chartNs = chartNamespace(this);
+    const input = chartNs !== undefined && props.namespace === undefined && !isParsedValues(props) ? { ...props, namespace: chartNs } : props;
+    const parsedByRenderer = isParsedValues(input);
+    const values = (this.values = parsedByRenderer ? input : parseValues(input));
+    // In a user's app, `cdk8s synth` reports what the CLI would (the renderer runs the same checks itself).
+    if (!parsedByRenderer) this.node.addValidation({ validate: () => this.lint() });
+    for (const part of [values.manager, values.providers, ...values.providers, values.networkPolicies, values.monitoring]) markParsed(part);
     const ctx: ReleaseContext = (this.context = {
       releaseName: values.releaseName,
       namespace: values.namespace,
@@ -36,25 +56,25 @@ export class VirtRigaud extends Construct {
       commonAnnotations: values.commonAnnotations,
     });
 
-    if (values.createNamespace) new ReleaseNamespace(this, 'namespace', { context: ctx, labels: values.namespaceLabels });
-    if (values.crds.install) new VirtRigaudCrds(this, 'crds', { context: ctx, annotations: values.crds.annotations });
+    if (values.createNamespace) this.namespace = new ReleaseNamespace(this, 'namespace', { context: ctx, labels: values.namespaceLabels });
+    if (values.crds.install) this.crds = new VirtRigaudCrds(this, 'crds', { context: ctx, annotations: values.crds.annotations });
 
     this.manager = new VirtRigaudManager(this, 'manager', { context: ctx, values: values.manager, imagePullSecrets: values.imagePullSecrets });
     this.providers = values.providers.map(
-      (provider) => new VirtRigaudProvider(this, `provider-${provider.name}`, { context: ctx, values: provider, imagePullSecrets: values.imagePullSecrets }),
+      (provider) => new VirtRigaudProvider(this, `provider-${provider.name}`, { context: ctx, values: provider as unknown as ProviderOptions, imagePullSecrets: values.imagePullSecrets }),
     );
 
     if (values.networkPolicies.enabled) {
-      new VirtRigaudNetworkPolicies(this, 'network-policies', {
+      this.networkPolicies = new VirtRigaudNetworkPolicies(this, 'network-policies', {
         context: ctx,
         values: values.networkPolicies,
         manager: { metricsPort: values.manager.metrics.port, healthPort: values.manager.healthPort },
-        providers: values.providers,
+        providers: values.providers as unknown as ProviderOptions[],
       });
     }
 
     if (values.monitoring.enabled) {
-      new Monitoring(this, 'monitoring', {
+      this.monitoring = new Monitoring(this, 'monitoring', {
         context: ctx,
         profile: values.profile,
         values: values.monitoring,
@@ -63,5 +83,13 @@ export class VirtRigaud extends Construct {
         providers: values.providers.filter((p) => p.mode === 'deployment').map(({ name, type }) => ({ name, type })),
       });
     }
+  }
+
+  /** Schema and lint findings of the release's objects (`lint`'s checks), one message each. */
+  private lint(): string[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { lintManifests } = require('../lint/lint') as typeof import('../lint/lint');
+    const objects = this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as Record<string, unknown>);
+    return lintManifests(objects).map((f) => `${f.object}: ${f.message} (${f.check})`);
   }
 }

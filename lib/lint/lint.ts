@@ -31,7 +31,7 @@ function objectsIn(x: unknown): Obj[] {
   return Array.isArray(x) ? x.filter((v) => typeof v === 'object' && v !== null) : [];
 }
 
-/** Every rule expression of every PrometheusRule parses with the Prometheus grammar. */
+/** Every rule expression of every PrometheusRule parses with the Prometheus grammar (and passes codemirror-promql's analysis when installed). */
 export function checkPromQL(objects: readonly Obj[]): Finding[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { validatePromQL } = require('../monitoring/promql-validate') as typeof import('../monitoring/promql-validate');
@@ -39,7 +39,7 @@ export function checkPromQL(objects: readonly Obj[]): Finding[] {
   for (const o of objects.filter((x) => x.kind === 'PrometheusRule')) {
     for (const group of objectsIn(o.spec?.groups)) {
       for (const rule of objectsIn(group.rules)) {
-        const errors = validatePromQL(String(rule.expr ?? ''), { analysis: true });
+        const errors = validatePromQL(String(rule.expr ?? ''), { analysis: 'if-installed' });
         for (const message of errors) {
           findings.push({ check: 'promql', object: objectLabel(o), message: `${group.name}/${rule.alert ?? rule.record}: ${message}` });
         }

@@ -1,23 +1,10 @@
-/** Public API of the monitoring module. */
+/** virtrigaud-cdk8s/monitoring: the monitoring construct and the metrics and alert catalogs it is built from. */
 export { Monitoring } from './monitoring';
 export type { MonitoringProps } from './monitoring';
-export * from '../catalog/catalog';
-export * from '../catalog/alert-catalog';
-export { PromQL, Vector, ne, oneOf, noneOf, levelName } from './promql';
-export type { VectorInfo, Matchers, MatchSpec } from './promql';
-export * as promql from './promql';
+export type { MonitoringOptions } from '../props';
+export { ALERT_NAMES, ALERTS, SEVERITIES } from '../catalog/alert-catalog';
+export type { AlertName, AlertSpec, Severity } from '../catalog/alert-catalog';
+export { PROFILES, DEFAULT_PROFILE } from '../profile';
+export type { Profile } from '../profile';
 export { validatePromQL, assertValidPromQL, PromQLError } from './promql-validate';
 export type { ValidateOptions } from './promql-validate';
-export { RECORDING_RULES, RATE_WINDOW } from './recording-rules';
-export type { RecordingRuleSpec } from './recording-rules';
-export { SLO_RECORDING_RULES, SLO_WINDOWS, burnRateExpression } from './slo';
-export { ALERT_EXPRESSIONS, buildAlert, runbookUrl } from './alerts';
-export type { AlertingRule, ProviderRef } from './alerts';
-export { buildRuleGroups, createPrometheusRule, isAlertingRule, ALERT_GROUP, RECORDING_GROUP, SLO_GROUP } from './rules';
-export type { RuleGroup, Rule, RecordingRule, RuleSetOptions } from './rules';
-export { createServiceMonitors, managerEndpoint, providersEndpoint, metricRelabelings, METRICS_PORT_NAME, METRICS_PATH } from './service-monitors';
-export { buildDashboard, createDashboardConfigMap, dashboardUid, dashboardTitle, dashboardFileName, SPEC_PANEL_TITLES } from './dashboard';
-export type { DashboardBuild } from './dashboard';
-export { renderMetricsReference, renderRunbooks, DOCS_CONTEXT, METRICS_REFERENCE_FILES } from './docs';
-export { monitoringValuesSchema } from '../values/monitoring-values';
-export type { MonitoringValues, MonitoringValuesInput, AlertValues } from '../values/monitoring-values';

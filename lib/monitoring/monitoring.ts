@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { ReleaseContext } from '../conventions/names';
-import type { MonitoringValues } from '../values/monitoring-values';
-import type { ProviderRef } from './alerts';
+import { managerJobName, providerJobName, ReleaseContext } from '../conventions/names';
+import { releaseContext, ReleaseContextProps } from '../parts/release-context';
+import { chartNamespace, parsePart } from '../parts/parse-part';
+import type { MonitoringOptions } from '../props';
+import { monitoringValuesSchema, MonitoringValues } from '../values/monitoring-values';
 import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { buildDashboard, createDashboardConfigMap, DashboardBuild } from './dashboard';
 import type { ValidateOptions } from './promql-validate';
@@ -11,14 +13,19 @@ import { buildRuleGroups, createPrometheusRule, RuleGroup } from './rules';
 import { createServiceMonitors } from './service-monitors';
 
 export interface MonitoringProps {
-  readonly context: ReleaseContext;
+  /** The release. @default - the defaults of the values, in the chart's namespace if it has one */
+  readonly context?: ReleaseContextProps;
   /**
    * The metrics catalog rules and panels are built from. With `v0.3.11` the providers serve no
    * `/metrics`, so no providers ServiceMonitor is rendered. @default DEFAULT_PROFILE
    */
   readonly profile?: Profile;
-  readonly values: MonitoringValues;
-  /** How the manager serves `/metrics`; `secure`: HTTPS with Kubernetes authn/authz (`--metrics-secure`). */
+  /** The `monitoring` values. @default - every key at its default (see `MonitoringOptions`) */
+  readonly values?: MonitoringOptions;
+  /**
+   * How the manager serves `/metrics`; `secure`: HTTPS with Kubernetes authn/authz (`--metrics-secure`).
+   * @default - plain HTTP
+   */
   readonly managerMetrics?: { readonly secure?: boolean };
   /**
    * Provider instances whose Services this release renders (`deployment` mode). When given, the
@@ -26,8 +33,11 @@ export interface MonitoringProps {
    * and never for absence when the list is empty. When omitted, it fires when the provider job
    * has no target at all (which a release without providers always is).
    */
-  readonly providers?: readonly ProviderRef[];
-  /** Validation of every expression at construction (default: the Prometheus lezer grammar). */
+  readonly providers?: readonly { readonly name: string; readonly type: string }[];
+  /**
+   * Validation of every expression at construction.
+   * @default - syntax checked with the Prometheus lezer grammar
+   */
   readonly validate?: ValidateOptions;
 }
 
@@ -42,14 +52,29 @@ export class Monitoring extends Construct {
   public readonly providersServiceMonitor?: ServiceMonitor;
   public readonly prometheusRule?: PrometheusRule;
   public readonly dashboardConfigMap?: k8s.KubeConfigMap;
-  /** The rule groups as a plain Prometheus rule file (empty when rules are disabled). */
+  /** The release this monitoring belongs to (after defaults). */
+  public readonly context: ReleaseContext;
+  /** Prometheus `job` of the manager targets (what the alerts select). */
+  public readonly managerJobName: string;
+  /** Prometheus `job` of the provider targets (what the alerts select). */
+  public readonly providerJobName: string;
+  /**
+   * The rule groups as a plain Prometheus rule file (empty when rules are disabled).
+   * @internal
+   */
   public readonly ruleGroups: readonly RuleGroup[];
-  /** The dashboard (undefined when disabled). */
+  /**
+   * The dashboard (undefined when disabled).
+   * @internal
+   */
   public readonly dashboard?: DashboardBuild;
 
-  constructor(scope: Construct, id: string, props: MonitoringProps) {
+  constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
     super(scope, id);
-    const { context: ctx, values } = props;
+    const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
+    const values: MonitoringValues = parsePart(monitoringValuesSchema, props.values ?? {}, ['monitoring']);
+    this.managerJobName = managerJobName(ctx);
+    this.providerJobName = providerJobName(ctx);
     this.ruleGroups = [];
     if (!values.enabled) return;
     const additionalLabels = values.additionalLabels;

@@ -14,8 +14,11 @@ import type { Tree } from '@lezer/common';
 import { GRAFANA_WINDOW_MACROS } from './promql';
 
 export interface ValidateOptions {
-  /** Also run codemirror-promql's semantic analysis (lazy-loaded; throws if it is not installed). */
-  readonly analysis?: boolean;
+  /**
+   * Also run codemirror-promql's semantic analysis (lazy-loaded). `true` throws when it is not
+   * installed (it is an optional peer dependency); `'if-installed'` then checks the syntax only.
+   */
+  readonly analysis?: boolean | 'if-installed';
   /** Accept Grafana's `$__rate_interval`, `$__interval` and `$__range` (substituted by durations for checking). */
   readonly grafanaMacros?: boolean;
 }
@@ -94,6 +97,16 @@ function codemirrorAnalyzer(): Analyzer {
   return analyzer;
 }
 
+/** The analyzer, or undefined when codemirror-promql (an optional peer dependency) is not installed. */
+function installedAnalyzer(): Analyzer | undefined {
+  try {
+    return codemirrorAnalyzer();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
 function snippet(expr: string, from: number, to: number): string {
   const start = Math.max(0, from - 15);
   const end = Math.min(expr.length, Math.max(to, from + 1) + 15);
@@ -109,7 +122,8 @@ export function validatePromQL(expr: string, options: ValidateOptions = {}): str
   if (text.trim() === '') return ['empty expression'];
   const errors = [...syntaxErrors(text)];
   if (errors.length === 0 && options.analysis) {
-    for (const message of codemirrorAnalyzer().analyze(text)) errors.push(message);
+    const analyze = options.analysis === 'if-installed' ? installedAnalyzer() : codemirrorAnalyzer();
+    for (const message of analyze?.analyze(text) ?? []) errors.push(message);
   }
   return [...new Set(errors)];
 }

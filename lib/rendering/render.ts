@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import { loadValues, PlainValues } from '../values/load';
+import { loadValues } from '../values/load';
 import { parseValues } from '../values/parse';
 import { withParsedValues } from '../values/parsed';
 import { Values } from '../values/schema';
@@ -17,8 +17,8 @@ export interface RenderOptions {
   readonly set?: readonly string[];
   /** `--set-string` expressions, applied after `set`. @default - none */
   readonly setString?: readonly string[];
-  /** Values given in code, below the files. @default - none */
-  readonly base?: PlainValues;
+  /** Values given in code, below the files (a plain object: `VirtRigaudProps`). @default - none */
+  readonly base?: Readonly<Record<string, unknown>>;
   /** Output layout. @default 'single' */
   readonly layout?: OutputLayout;
   /** `--skip-crds` / `--crds-only`. @default 'include' */
@@ -26,6 +26,10 @@ export interface RenderOptions {
 }
 
 export interface RenderResult {
+  /**
+   * The values after defaults.
+   * @internal
+   */
   readonly values: Values;
   readonly manifests: readonly Manifest[];
   readonly files: readonly OutputFile[];
@@ -45,6 +49,7 @@ export function selectCrds(manifests: readonly Manifest[], crds: CrdSelection = 
 }
 
 /** The files of a rendered release in a layout. */
+/** @internal */
 export function releaseFiles(values: Values, manifests: readonly Manifest[], layout: OutputLayout): OutputFile[] {
   return layoutFiles(manifests, { layout, releaseName: values.releaseName, releaseNamespace: values.namespace });
 }

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { RenderError } from '../errors';
-import { VirtRigaud } from '../constructs/virtrigaud';
+import { VirtRigaud, VirtRigaudProps } from '../constructs/virtrigaud';
 import { Values, ValuesInput } from '../values/schema';
 import { compareManifests, ManifestLike } from './order';
 import { assertManifestsValid } from './schema-validation';
@@ -9,6 +9,7 @@ export interface Manifest extends ManifestLike {
   readonly [key: string]: unknown;
 }
 
+/** @internal */
 export interface SynthResult {
   readonly values: Values;
   /** Every object of the release, in install order. */
@@ -39,11 +40,12 @@ export function assertUnique(manifests: readonly Manifest[]): void {
 /**
  * Build the release from values, validate every object against its schema, sort by install order.
  * @throws ValuesError for bad values, RenderError for invalid output
+ * @internal
  */
 export function synthesize(values: ValuesInput): SynthResult {
   const app = new App({ outdir: '.' });
   const chart = new Chart(app, 'release', { disableResourceNameHashes: true });
-  const release = new VirtRigaud(chart, 'virtrigaud', values);
+  const release = new VirtRigaud(chart, 'virtrigaud', values as VirtRigaudProps);
   const manifests = (chart.toJson() as Manifest[]).sort(compareManifests);
   try {
     assertManifestsValid(manifests);

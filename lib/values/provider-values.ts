@@ -35,6 +35,12 @@ const RESERVED_ENV_VALUE: Readonly<Record<string, string>> = {
 /** Provider types whose binaries read `TLS_INSECURE_SKIP_VERIFY` and trust `SSL_CERT_FILE` (Go's system roots) for the endpoint. */
 export const HTTPS_PROVIDER_TYPES: readonly ProviderType[] = ['vsphere', 'proxmox'];
 
+/** Provider types that read `defaults` (the typed props allow `defaults` only for these). */
+export const DEFAULTS_PROVIDER_TYPES: readonly ProviderType[] = ['vsphere'];
+
+/** Provider values the Provider CRD cannot express: `mode: deployment` only (the typed props refuse them otherwise). */
+export const DEPLOYMENT_ONLY_PROVIDER_KEYS = ['podLabels', 'podAnnotations', 'topologySpreadConstraints', 'priorityClassName'] as const;
+
 /** A key of a Secret (`[-._a-zA-Z0-9]+`). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 /** `maxLength` of each `spec.defaults` field of the Provider CRD. */
@@ -143,7 +149,7 @@ export const providerSchema = z
     if (provider.caBundleKey !== undefined && provider.insecureSkipVerify) {
       ctx.addIssue({ code: 'custom', path: ['insecureSkipVerify'], message: 'set either caBundleKey (verify against that CA) or insecureSkipVerify (verify nothing), not both' });
     }
-    if (provider.defaults !== undefined && provider.type !== 'vsphere') {
+    if (provider.defaults !== undefined && !DEFAULTS_PROVIDER_TYPES.includes(provider.type)) {
       ctx.addIssue({
         code: 'custom',
         path: ['defaults'],
@@ -173,13 +179,9 @@ function customResourceProblems(provider: z.output<typeof providerSchema>, endpo
   if (/:\d+$/.test(provider.image.registry)) {
     fail(['image', 'registry'], `the Provider CRD (spec.runtime.image) does not accept a registry with a port; got ${JSON.stringify(provider.image.registry)}: mirror the image to a registry on the default port or use mode: deployment`);
   }
-  const unsupported: [keyof typeof provider, boolean][] = [
-    ['podLabels', Object.keys(provider.podLabels).length > 0],
-    ['podAnnotations', Object.keys(provider.podAnnotations).length > 0],
-    ['topologySpreadConstraints', provider.topologySpreadConstraints.length > 0],
-    ['priorityClassName', provider.priorityClassName !== undefined],
-  ];
-  for (const [key, set] of unsupported) {
+  for (const key of DEPLOYMENT_ONLY_PROVIDER_KEYS) {
+    const value: unknown = provider[key];
+    const set = value !== undefined && (typeof value !== 'object' || Object.keys(value as object).length > 0);
     if (set) fail([key], `not supported with mode: custom-resource (the Provider CRD has no field for it and the manager builds the pods): remove it or use mode: deployment`);
   }
   // (What a Kubernetes Affinity cannot hold is reported by the affinity schema already.)

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import type { ProviderOptions } from '../../lib/props';
 import { VirtRigaudManager } from '../../lib/constructs/manager';
 import { VirtRigaudNetworkPolicies } from '../../lib/constructs/network-policies';
 import { VirtRigaudProvider } from '../../lib/constructs/provider';
@@ -42,12 +43,12 @@ function render(providerInputs: ProviderInput[], networkPolicies: unknown = {}):
   const manager = managerSchema.parse({});
   const providers = parseProviders(providerInputs);
   new VirtRigaudManager(chart, 'manager', { context: ctx, values: manager });
-  for (const values of providers) new VirtRigaudProvider(chart, `provider-${values.name}`, { context: ctx, values });
+  for (const values of providers) new VirtRigaudProvider(chart, `provider-${values.name}`, { context: ctx, values: values as ProviderOptions });
   new VirtRigaudNetworkPolicies(chart, 'network-policies', {
     context: ctx,
     values: networkPoliciesSchema.parse(networkPolicies),
     manager: { metricsPort: manager.metrics.port, healthPort: manager.healthPort },
-    providers,
+    providers: providers as ProviderOptions[],
   });
   const objects = Testing.synth(chart) as Manifest[];
   return { objects, policies: objects.filter((o) => o.kind === 'NetworkPolicy') };

@@ -1,4 +1,5 @@
 /** Shared helpers of the provider and network-policy tests. */
+import type { ProviderOptions } from '../../lib/props';
 import { Testing } from 'cdk8s';
 import { VirtRigaudProvider } from '../../lib/constructs/provider';
 import { assertManifestsValid, validateManifest } from '../../lib/rendering/schema-validation';
@@ -28,7 +29,7 @@ export function parseProviders(input: readonly ProviderInput[]): ProviderValues[
 export function synthProviders(input: readonly ProviderInput[], imagePullSecrets?: { name: string }[]): Manifest[] {
   const chart = Testing.chart();
   for (const values of parseProviders(input)) {
-    new VirtRigaudProvider(chart, `provider-${values.name}`, { context: ctx, values, imagePullSecrets });
+    new VirtRigaudProvider(chart, `provider-${values.name}`, { context: ctx, values: values as ProviderOptions, imagePullSecrets });
   }
   return Testing.synth(chart) as Manifest[];
 }

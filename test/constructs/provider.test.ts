@@ -1,4 +1,6 @@
 import { Testing } from 'cdk8s';
+import type { ProviderOptions } from '../../lib/props';
+import { markParsed } from '../../lib/parts/parse-part';
 import { VirtRigaudProvider } from '../../lib/constructs/provider';
 import { PROVIDER_TYPES } from '../../lib/values/provider-values';
 import { validateManifest } from '../../lib/rendering/schema-validation';
@@ -258,7 +260,7 @@ describe('several provider instances at once', () => {
   test('construct ids are stable (provider-<name>) whatever the order of the list', () => {
     const chart = Testing.chart();
     const [first] = parseProviders([SAMPLES.proxmox]);
-    const construct = new VirtRigaudProvider(chart, `provider-${first.name}`, { context: ctx, values: first });
+    const construct = new VirtRigaudProvider(chart, `provider-${first.name}`, { context: ctx, values: first as ProviderOptions });
     expect(construct.node.path).toMatch(/provider-pve$/);
     const reversed = synthProviders([...inputs].reverse());
     const key = (list: Manifest[]) => list.map((o) => JSON.stringify(o)).sort();
@@ -336,10 +338,10 @@ describe('custom-resource mode', () => {
     ['11 replicas', { replicas: 11 }, 'spec.runtime.replicas'],
     ['a registry with a port', { image: { registry: 'registry.local:5000' } }, 'spec.runtime.image'],
   ])('the values schema rejects %s in custom-resource mode because the CRD would', (_what, change, crdPath) => {
-    // Valid in deployment mode; forced into custom-resource mode past the values schema.
+    // Valid in deployment mode; forced into custom-resource mode past the values schema (marked as parsed, so the construct does not parse it again).
     const [values] = parseProviders([{ ...SAMPLES.vsphere, name: 'vc', ...change }]);
     const chart = Testing.chart();
-    new VirtRigaudProvider(chart, 'provider-vc', { context: ctx, values: { ...values, mode: 'custom-resource' } });
+    new VirtRigaudProvider(chart, 'provider-vc', { context: ctx, values: markParsed({ ...values, mode: 'custom-resource' as const }) as unknown as ProviderOptions });
     const [provider] = Testing.synth(chart);
     expect(validateManifest(provider).map((v) => v.path)).toContain(crdPath);
   });

@@ -16,7 +16,7 @@ const plugin = parse(readFileSync(packagePath('argocd/plugin.yaml'), 'utf8'));
 const application = parse(readFileSync(packagePath('argocd/application.yaml'), 'utf8'));
 const cli = packagePath('build/bin/virtrigaud.js');
 const built = existsSync(cli);
-if (!built && process.env.CI) throw new Error('build/ is missing: npm ci builds it (prepare)');
+if (!built && process.env.CI) throw new Error('build/ is missing: run npm run build');
 if (!built) console.warn('build/ not found (run npm run build): the Argo CD plugin runs were skipped');
 const builtTest = built ? test : test.skip;
 
