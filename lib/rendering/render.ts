@@ -27,6 +27,8 @@ export interface RenderOptions {
   readonly releaseName?: string;
   /** The release namespace (`-n`); overrides `namespace` of the values. @default - the values' namespace */
   readonly namespace?: string;
+  /** Standard input, for a values file `-` and `--set-file key=-`. @default the process' standard input */
+  readonly stdin?: () => Buffer;
   /** Values given in code, below the files. @default - none */
   readonly base?: PlainValues;
   /** Output layout. @default 'single' */
@@ -64,8 +66,8 @@ export function releaseFiles(values: Values, manifests: readonly Manifest[], lay
  * family as Helm merges them, then the release name and namespace arguments, which win (as in Helm).
  */
 export function loadRenderValues(options: RenderOptions): LoadedValues {
-  const { valuesFiles: files, set, setString, setJson, setFile, setLiteral, base } = options;
-  const loaded = loadValues({ files, set, setString, setJson, setFile, setLiteral, base });
+  const { valuesFiles: files, set, setString, setJson, setFile, setLiteral, base, stdin } = options;
+  const loaded = loadValues({ files, set, setString, setJson, setFile, setLiteral, base, stdin });
   const values = { ...loaded.values };
   const sources = new Map(loaded.sources);
   if (options.releaseName !== undefined) {
@@ -94,7 +96,7 @@ export function renderRelease(options: RenderOptions = {}): RenderResult {
  * output folder that holds files no render wrote, or that is, contains or lies inside a values file.
  */
 export function renderToFolder(output: string, options: RenderOptions = {}): RenderResult {
-  assertNoInputOverlap(output, (options.valuesFiles ?? []).map((path) => ({ path, what: 'the values file' })));
+  assertNoInputOverlap(output, (options.valuesFiles ?? []).filter((path) => path.trim() !== '-').map((path) => ({ path, what: 'the values file' })));
   const result = renderRelease(options);
   writeFolderAtomically(output, result.files, result.folders);
   return result;
