@@ -135,6 +135,9 @@ function setTextsForStrings(issues: readonly z.core.$ZodIssue[], values: unknown
 /** What a file's YAML 1.1 reading did, when the schema wanted a string and got a boolean or a number. */
 function yamlHint(problem: ValuesProblem, values: unknown, path: readonly PropertyKey[]): ValuesProblem {
   if (/received bigint$/.test(problem.message)) return { ...problem, message: problem.message.replace(/received bigint$/, 'received an integer too large to be exact in a double') };
+  if (problem.source?.set !== undefined && /received null$/.test(problem.message) && typeof path[path.length - 1] === 'number') {
+    return { ...problem, message: `${problem.message} (an index past the end of a list fills the entries before it with null, as in Helm)` };
+  }
   if (problem.source?.file === undefined || !/expected string, received (boolean|number)/.test(problem.message)) return problem;
   const value = valueAt(values, path);
   const hint = typeof value === 'boolean' ? 'YAML reads unquoted yes, no, on, off, y, n, true, false as booleans, as Helm does' : 'YAML reads it as a number';
