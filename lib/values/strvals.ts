@@ -125,8 +125,15 @@ class Parser {
     }
   }
 
+  private cached?: { start: number; end: number; text: string };
+
+  /** The assignment read so far (the same for every item of a list: built once, not once per item). */
   private assignment(): string {
-    return this.runes.slice(this.start, this.pos).join('').replace(/,$/, '');
+    const c = this.cached;
+    if (c?.start === this.start && c.end === this.pos) return c.text;
+    const text = this.runes.slice(this.start, this.pos).join('').replace(/,$/, '');
+    this.cached = { start: this.start, end: this.pos, text };
+    return text;
   }
 
   private record(path: Path, value: unknown, raw?: string): void {
