@@ -1,24 +1,35 @@
+import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 import { join } from 'path';
+import { packagePath } from '../paths';
+import { VIRTRIGAUD_VERSION } from '../version';
 import { ToolkitError, UsageError } from '../errors';
 import type { OutputLayout } from '../rendering/layout';
 import type { RenderOptions, RenderResult } from '../rendering/render';
 import { editDistance, suggestKey } from '../suggest';
 
-const USAGE = `Usage: virtrigaud [command] [options]
+const USAGE = `Usage: virtrigaud [command] [release-name] [options]
 
 Commands:
-  synth   Render the release into the output folder (default)
-  diff    Show what synth would change in the output folder; exit 1 when something would change
+  synth [NAME]  Render the release into the output folder (default); NAME sets releaseName, like
+                helm template NAME
+  diff [NAME]   Show what synth would change in the output folder; exit 1 when something would change
   lint    Check a folder of rendered YAML (schemas, selectors, security); exit 1 on findings
   argocd generate|discover
           The Argo CD plugin's commands (argocd/plugin.yaml): render the Application's release to
           stdout from Argo CD's environment, or say whether a folder is one of ours
 
-Options:
-  -f, --values <file>          Values file; repeat for several, later files win
-      --set <k=v[,k=v]>        Set values like Helm (maps merge, lists replace, null removes a key)
+Options (values are merged as Helm merges them: files, then --set-json, --set, --set-string,
+--set-file, --set-literal, whatever their order on the command line):
+  -f, --values <file|->        Values file (YAML as Helm reads it); - reads standard input; repeat
+                               for several, later files win
+      --set <k=v[,k=v]>        Set values like Helm (maps merge, lists replace, null removes a key;
+                               true/false/null and integers are typed, the rest are strings)
       --set-string <k=v>       Like --set, values stay strings
+      --set-json <k=json>      Like --set, values are JSON (k={"a":[1,2]})
+      --set-file <k=path>      Like --set, the value is the content of the file (- reads standard input)
+      --set-literal <k=v>      One key; the value is everything after the first =, as written
+      --version                Print the toolkit's version and the VirtRigaud release it deploys
   -o, --output <folder|->      Output folder (default dist), or - for one YAML stream on stdout (synth only).
                                A render replaces only what an earlier render wrote there (listed in
                                its .virtrigaud-render file) and refuses a folder holding anything else
@@ -30,6 +41,7 @@ Options:
                                synth -o - --crds-only, then synth -o - --skip-crds
       --all-environments       Render every <dir>/<env>/values.yaml over <dir>/values.yaml into <output>/<env>/
       --environments <dir>     Environments folder (default environments)
+  -n, --namespace <ns>         The release namespace (sets namespace, like helm -n)
   -h, --help                   Show this help
 
 Exit codes: 0 success (diff: no change), 1 diff found changes or lint found problems,
@@ -40,9 +52,17 @@ closed it early (as for a command ended by SIGPIPE).`;
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Standard input (`-f -`, `--set-file k=-`). @default the process' standard input */
+  readonly stdin?: () => Buffer;
 }
 
 const PROCESS_IO: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/** Reads `read` once and gives the same bytes to every caller (each environment of --all-environments). */
+function cached(read: () => Buffer): () => Buffer {
+  let bytes: Buffer | undefined;
+  return () => (bytes ??= read());
+}
 
 const COMMANDS = ['synth', 'diff', 'lint', 'argocd'] as const;
 const ARGOCD_COMMANDS = ['generate', 'discover'];
@@ -52,6 +72,11 @@ const OPTIONS = {
   values: { type: 'string', short: 'f', multiple: true },
   set: { type: 'string', multiple: true },
   'set-string': { type: 'string', multiple: true },
+  'set-json': { type: 'string', multiple: true },
+  'set-file': { type: 'string', multiple: true },
+  'set-literal': { type: 'string', multiple: true },
+  namespace: { type: 'string', short: 'n' },
+  version: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   layout: { type: 'string' },
   'skip-crds': { type: 'boolean' },
@@ -76,7 +101,7 @@ function optionError(message: string): string {
   return `unknown option ${unknown[1]}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`;
 }
 
-function parse(argv: readonly string[]) {
+function parse(argv: readonly string[], stdin: () => Buffer) {
   let parsed;
   try {
     parsed = parseArgs({
@@ -93,15 +118,29 @@ function parse(argv: readonly string[]) {
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command ${JSON.stringify(positionals[0])}`);
   const layout = opts.layout;
   if (layout !== undefined && layout !== 'single' && layout !== 'per-resource') throw new UsageError(`--layout must be single or per-resource; got ${JSON.stringify(layout)}`);
-  const maxPositionals = command === 'lint' || command === 'argocd' ? 2 : 1;
+  const maxPositionals = 2;
   if (command === 'argocd' && !ARGOCD_COMMANDS.includes(positionals[1] ?? '')) throw new UsageError(`argocd takes ${ARGOCD_COMMANDS.join(' or ')}; got ${JSON.stringify(positionals[1] ?? '')}`);
   if (positionals.length > maxPositionals) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[maxPositionals])}`);
   if (opts['skip-crds'] && opts['crds-only']) throw new UsageError('--skip-crds and --crds-only exclude each other');
   const crds = opts['skip-crds'] ? 'skip' : opts['crds-only'] ? 'only' : 'include';
-  const render: RenderOptions = { valuesFiles: opts.values, set: opts.set, setString: opts['set-string'], layout: layout ?? 'single', crds };
+  const releaseName = command === 'synth' || command === 'diff' ? positionals[1] : undefined;
+  const render: RenderOptions = {
+    valuesFiles: opts.values,
+    set: opts.set,
+    setString: opts['set-string'],
+    setJson: opts['set-json'],
+    setFile: opts['set-file'],
+    setLiteral: opts['set-literal'],
+    releaseName,
+    namespace: opts.namespace,
+    stdin,
+    layout: layout ?? 'single',
+    crds,
+  };
   const args = {
     command,
     help: opts.help ?? false,
+    version: opts.version ?? false,
     render,
     /** --layout as given (diff reads the compared folder's layout otherwise). */
     layout: layout as OutputLayout | undefined,
@@ -132,15 +171,19 @@ function assertStdoutMode(args: { command: Command; layout?: OutputLayout; allEn
 /** The files a render reads: an output folder must not be, contain or lie inside any of them. */
 function inputsOf(args: ReturnType<typeof parse>): { path: string; what: string }[] {
   return [
-    ...(args.render.valuesFiles ?? []).map((path) => ({ path, what: 'the values file' })),
+    ...(args.render.valuesFiles ?? []).filter((path) => path.trim() !== '-').map((path) => ({ path, what: 'the values file' })),
     ...(args.allEnvironments ? [{ path: args.environmentsDir, what: 'the environments folder' }] : []),
   ];
 }
 
 function main(argv: readonly string[], io: CliIo): number {
-  const args = parse(argv);
+  const args = parse(argv, cached(io.stdin ?? (() => readFileSync(0))));
   if (args.help) {
     io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.version) {
+    io.stdout(`virtrigaud-cdk8s ${toolkitVersion()} (deploys VirtRigaud ${VIRTRIGAUD_VERSION})\n`);
     return 0;
   }
   // Rendering modules load here, so that --help and usage errors stay instant.
@@ -208,6 +251,11 @@ function main(argv: readonly string[], io: CliIo): number {
   for (const path of written.replacedEdited) io.stderr(`note: replaced ${join(args.output, path)}, which was changed by hand since the last render\n`);
   io.stderr(`rendered ${summary} into ${args.output}/\n`);
   return 0;
+}
+
+/** The version in the package's package.json. */
+function toolkitVersion(): string {
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 }
 
 function isSystemError(e: unknown): e is NodeJS.ErrnoException {

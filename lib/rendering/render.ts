@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import { loadValues } from '../values/load';
+import { LoadedValues, loadValues, PlainValues } from '../values/load';
 import { parseValues } from '../values/parse';
 import { withParsedValues } from '../values/parsed';
 import { Values } from '../values/schema';
@@ -17,8 +17,20 @@ export interface RenderOptions {
   readonly set?: readonly string[];
   /** `--set-string` expressions, applied after `set`. @default - none */
   readonly setString?: readonly string[];
+  /** `--set-json` expressions, applied after the files, before `set` (Helm's order). @default - none */
+  readonly setJson?: readonly string[];
+  /** `--set-file` expressions, applied after `setString`. @default - none */
+  readonly setFile?: readonly string[];
+  /** `--set-literal` expressions, applied last. @default - none */
+  readonly setLiteral?: readonly string[];
+  /** The release name (`helm template NAME`); overrides `releaseName` of the values. @default - the values' releaseName */
+  readonly releaseName?: string;
+  /** The release namespace (`-n`); overrides `namespace` of the values. @default - the values' namespace */
+  readonly namespace?: string;
+  /** Standard input, for a values file `-` and `--set-file key=-`. @default the process' standard input */
+  readonly stdin?: () => Buffer;
   /** Values given in code, below the files (a plain object: `VirtRigaudProps`). @default - none */
-  readonly base?: Readonly<Record<string, unknown>>;
+  readonly base?: PlainValues;
   /** Output layout. @default 'single' */
   readonly layout?: OutputLayout;
   /** `--skip-crds` / `--crds-only`. @default 'include' */
@@ -54,10 +66,30 @@ export function releaseFiles(values: Values, manifests: readonly Manifest[], lay
   return layoutFiles(manifests, { layout, releaseName: values.releaseName, releaseNamespace: values.namespace });
 }
 
+/**
+ * The merged values of render options, before the schema's defaults and checks: files and the `--set`
+ * family as Helm merges them, then the release name and namespace arguments, which win (as in Helm).
+ */
+export function loadRenderValues(options: RenderOptions): LoadedValues {
+  const { valuesFiles: files, set, setString, setJson, setFile, setLiteral, base, stdin } = options;
+  const loaded = loadValues({ files, set, setString, setJson, setFile, setLiteral, base, stdin });
+  const values = { ...loaded.values };
+  const sources = new Map(loaded.sources);
+  if (options.releaseName !== undefined) {
+    values.releaseName = options.releaseName;
+    sources.set('releaseName', { argument: 'the release name argument' });
+  }
+  if (options.namespace !== undefined) {
+    values.namespace = options.namespace;
+    sources.set('namespace', { argument: '--namespace' });
+  }
+  return { ...loaded, values, sources };
+}
+
 /** Load values, build and validate the release, lay out its files. Reads the values files; writes nothing. */
 export function renderRelease(options: RenderOptions = {}): RenderResult {
-  const { values: raw, sources } = loadValues({ files: options.valuesFiles, set: options.set, setString: options.setString, base: options.base });
-  const values = parseValues(raw, sources);
+  const { values: raw, sources, typedFrom } = loadRenderValues(options);
+  const values = parseValues(raw, sources, typedFrom);
   const { manifests: all } = withParsedValues(values, () => synthesize(values));
   const manifests = selectCrds(all, options.crds);
   const layout = options.layout ?? 'single';
@@ -69,7 +101,7 @@ export function renderRelease(options: RenderOptions = {}): RenderResult {
  * output folder that holds files no render wrote, or that is, contains or lies inside a values file.
  */
 export function renderToFolder(output: string, options: RenderOptions = {}): RenderResult {
-  assertNoInputOverlap(output, (options.valuesFiles ?? []).map((path) => ({ path, what: 'the values file' })));
+  assertNoInputOverlap(output, (options.valuesFiles ?? []).filter((path) => path.trim() !== '-').map((path) => ({ path, what: 'the values file' })));
   const result = renderRelease(options);
   writeFolderAtomically(output, result.files, result.folders);
   return result;

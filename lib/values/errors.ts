@@ -6,6 +6,10 @@ export interface ValueSource {
   readonly line?: number;
   readonly column?: number;
   readonly set?: string;
+  /** The flag of `set`: set (default), set-string, set-json, set-file or set-literal. */
+  readonly flag?: string;
+  /** A command-line argument that is no values source (the release name, --namespace). */
+  readonly argument?: string;
 }
 
 export interface ValuesProblem {
@@ -18,13 +22,17 @@ export interface ValuesProblem {
 /** Longest key path, message or `--set` text echoed in a message (a hostile input must not flood the terminal). */
 const MAX_ECHO = 400;
 
+/** Problems listed in a message; the rest are counted (a list of ten thousand nulls must not flood the terminal). */
+const MAX_PROBLEMS = 50;
+
 function clip(text: string): string {
   return text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}… (${text.length - MAX_ECHO} more characters)`;
 }
 
 export function formatSource(source: ValueSource | undefined): string {
   if (!source) return '';
-  if (source.set !== undefined) return ` (from --set ${clip(source.set)})`;
+  if (source.argument !== undefined) return ` (from ${source.argument})`;
+  if (source.set !== undefined) return ` (from --${source.flag ?? 'set'} ${clip(source.set)})`;
   if (source.file !== undefined) {
     return ` (${source.file}${source.line !== undefined ? `:${source.line}${source.column !== undefined ? `:${source.column}` : ''}` : ''})`;
   }
@@ -34,7 +42,9 @@ export function formatSource(source: ValueSource | undefined): string {
 /** Bad values: every problem names its key path, and its file and line when it came from a file. */
 export class ValuesError extends ToolkitError {
   constructor(public readonly problems: readonly ValuesProblem[]) {
-    super(problems.map((p) => `${p.path === '' ? '' : `${clip(p.path)}: `}${clip(p.message)}${formatSource(p.source)}`).join('\n'), 'ValuesError');
+    const shown = problems.slice(0, MAX_PROBLEMS).map((p) => `${p.path === '' ? '' : `${clip(p.path)}: `}${clip(p.message)}${formatSource(p.source)}`);
+    if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more problems`);
+    super(shown.join('\n'), 'ValuesError');
   }
 }
 

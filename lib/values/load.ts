@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'fs';
 import { Document, isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { formatPath, ValueSource, ValuesError } from './errors';
 import type { SourceMap } from './parse';
-import { parseSetExpression, SetAssignment } from './set';
+import { applySetFlag, MAX_PADDING, SetFlag } from './strvals';
+import { HelmYamlError, helmValue, keyString } from './helm-yaml';
 
 /** Largest values file accepted; a values file is a few kilobytes. */
 export const MAX_VALUES_FILE_BYTES = 1024 * 1024;
@@ -25,12 +26,20 @@ function fail(path: string, message: string, source?: ValueSource): never {
   throw new ValuesError([{ path, message, source }]);
 }
 
+/** A mapping key as Helm's values hold it (`yes` → "true", `1` → "1"). */
+function keyOf(key: unknown): string {
+  try {
+    return keyString(key, []);
+  } catch {
+    return String(isScalar(key) ? key.value : key);
+  }
+}
+
 function recordPositions(node: Node | null | undefined, path: PropertyKey[], file: string, lines: LineCounter, sources: Map<string, ValueSource>) {
   if (!node) return;
   if (isMap(node)) {
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const keyPath = [...path, key];
+      const keyPath = [...path, keyOf(pair.key)];
       const range = (pair.key as Node | null)?.range;
       if (range) {
         const { line, col } = lines.linePos(range[0]);
@@ -69,9 +78,12 @@ export function parseValuesYaml(text: string, file: string): ValuesLayer {
   checkNodes(doc, doc.contents, [], [], file, lines);
   let values: unknown;
   try {
-    values = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    values = helmValue(doc, doc.contents, MAX_ALIAS_COUNT);
   } catch (e) {
-    fail('', `invalid YAML: ${(e as Error).message.split('\n')[0]} (alias expansion is limited to ${MAX_ALIAS_COUNT})`, { file });
+    if (!(e instanceof HelmYamlError)) throw e;
+    const range = e.node?.range;
+    const at = range ? lines.linePos(range[0]) : undefined;
+    fail(formatPath(e.path), e.message, { file, ...(at ? { line: at.line, column: at.col } : {}) });
   }
   if (values === null || values === undefined) values = {};
   if (typeof values !== 'object' || Array.isArray(values)) {
@@ -151,8 +163,21 @@ function decodeText(bytes: Buffer, file: string): string {
   }
 }
 
-/** Read and parse a values file (`-f`). */
-export function loadValuesFile(file: string): ValuesLayer {
+/** How a values file given as `-` is named in messages. */
+export const STDIN_NAME = '<stdin>';
+
+/** Read and parse a values file (`-f`); `-` reads standard input, like Helm. */
+export function loadValuesFile(file: string, stdin: () => Buffer = readStdinOnce()): ValuesLayer {
+  if (file.trim() === '-') {
+    const bytes = stdin();
+    if (bytes.length > MAX_VALUES_FILE_BYTES) fail('', `values file is ${bytes.length} bytes; the limit is ${MAX_VALUES_FILE_BYTES}`, { file: STDIN_NAME });
+    return parseValuesYaml(decodeText(bytes, STDIN_NAME), STDIN_NAME);
+  }
+  return parseValuesYaml(decodeText(readLimited(file, 'values file'), file), file);
+}
+
+/** A file's bytes, refusing folders, missing files and files over the limit with one message naming it. */
+function readLimited(file: string, what: string): Buffer {
   let size: number;
   try {
     const stat = statSync(file);
@@ -160,88 +185,111 @@ export function loadValuesFile(file: string): ValuesLayer {
     size = stat.size;
   } catch (e) {
     if (e instanceof ValuesError) throw e;
-    fail('', `cannot read values file: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { file });
+    fail('', `cannot read ${what}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { file });
   }
-  if (size > MAX_VALUES_FILE_BYTES) fail('', `values file is ${size} bytes; the limit is ${MAX_VALUES_FILE_BYTES}`, { file });
-  return parseValuesYaml(decodeText(readFileSync(file), file), file);
+  if (size > MAX_VALUES_FILE_BYTES) fail('', `${what} is ${size} bytes; the limit is ${MAX_VALUES_FILE_BYTES}`, { file });
+  return readFileSync(file);
+}
+
+/** Standard input, read at the first call; later calls get nothing (it is consumed, as in Helm). */
+export function readStdinOnce(read: () => Buffer = () => readFileSync(0)): () => Buffer {
+  let done = false;
+  return () => {
+    if (done) return Buffer.alloc(0);
+    done = true;
+    return read();
+  };
 }
 
 function isPlainObject(v: unknown): v is PlainValues {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Helm's merge: maps merge key by key, lists and scalars replace, `null` removes the key. */
+function define(out: PlainValues, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** Helm's merge of values files: maps merge key by key, lists and scalars replace, `null` removes the key. */
 export function mergeValues(base: PlainValues, overlay: PlainValues): PlainValues {
-  const out: PlainValues = { ...base };
+  const out: PlainValues = {};
+  for (const [key, value] of Object.entries(base)) define(out, key, value);
   for (const [key, value] of Object.entries(overlay)) {
     if (value === null) delete out[key];
-    else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = mergeValues(out[key] as PlainValues, value);
-    else out[key] = stripNulls(value);
+    else if (isPlainObject(value) && isPlainObject(out[key])) define(out, key, mergeValues(out[key] as PlainValues, value));
+    else define(out, key, withoutNulls(value));
   }
   return out;
 }
 
-function stripNulls(value: unknown): unknown {
-  if (isPlainObject(value)) return mergeValues({}, value);
-  return value;
-}
-
-/** Apply one `--set` assignment: creates maps and list slots along the path. */
-export function applyAssignment(values: PlainValues, assignment: SetAssignment): PlainValues {
-  const root: PlainValues = structuredClone(values);
-  let node: Record<PropertyKey, unknown> | unknown[] = root;
-  const path = assignment.path;
-  const refuseGap = (index: number, list: unknown[]) => {
-    if (index > list.length) {
-      throw new ValuesError([{ path: formatPath(path), message: `list index ${index} skips entries: the list has ${list.length}`, source: { set: assignment.text } }]);
-    }
-  };
-  for (let i = 0; i < path.length - 1; i++) {
-    const part = path[i];
-    if (Array.isArray(node)) refuseGap(part as number, node);
-    const nextIsIndex = typeof path[i + 1] === 'number';
-    const current = (node as Record<PropertyKey, unknown>)[part as never];
-    let next = current;
-    if (nextIsIndex ? !Array.isArray(current) : !isPlainObject(current)) {
-      next = nextIsIndex ? [] : {};
-    }
-    (node as Record<PropertyKey, unknown>)[part as never] = next;
-    node = next as Record<PropertyKey, unknown>;
-  }
-  const last = path[path.length - 1];
-  if (Array.isArray(node)) refuseGap(last as number, node);
-  if (assignment.value === null && !Array.isArray(node)) delete (node as PlainValues)[last as string];
-  else (node as Record<PropertyKey, unknown>)[last as never] = assignment.value;
-  return root;
+/**
+ * The values with every `null` map entry removed (list entries stay): a null means "no value here",
+ * and the schema's default applies. Helm keeps such nulls in `.Values` when the chart has no default
+ * for the key; templates see both as empty.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isPlainObject(value)) return value;
+  const out: PlainValues = {};
+  for (const [key, v] of Object.entries(value)) if (v !== null) define(out, key, withoutNulls(v));
+  return out;
 }
 
 export interface ValuesSourcesInput {
-  /** Values files, in order: later files win. */
+  /** Values files, in order: later files win; `-` is standard input. */
   readonly files?: readonly string[];
-  /** `--set` expressions, in order, applied after the files. */
+  /** `--set-json` expressions (JSON values), applied after the files. */
+  readonly setJson?: readonly string[];
+  /** `--set` expressions, applied after `setJson`. */
   readonly set?: readonly string[];
   /** `--set-string` expressions (values kept as strings), applied after `set`, like Helm. */
   readonly setString?: readonly string[];
+  /** `--set-file` expressions (values are files whose content is the string), applied after `setString`. */
+  readonly setFile?: readonly string[];
+  /** `--set-literal` expressions (one key, the rest is the string as written), applied last. */
+  readonly setLiteral?: readonly string[];
   /** Values given in code, applied before the files. */
   readonly base?: PlainValues;
+  /** Standard input for `-f -` and `--set-file key=-`. @default the process' standard input */
+  readonly stdin?: () => Buffer;
 }
 
-/** Merge files and `--set` expressions like Helm; remember where every key came from. */
-export function loadValues(input: ValuesSourcesInput): { values: PlainValues; sources: SourceMap } {
+export interface LoadedValues {
+  /** The merged values, before the schema's defaults and checks. */
+  readonly values: PlainValues;
+  readonly sources: SourceMap;
+  /** Key path → the text a `--set` value was typed from (a boolean or a number). */
+  readonly typedFrom: ReadonlyMap<string, string>;
+}
+
+/**
+ * Merge files and the `--set` family like Helm (`helm template -f … --set-json … --set … --set-string …
+ * --set-file … --set-literal …`, in that order whatever the order on the command line), and remember
+ * where every key came from.
+ */
+export function loadValues(input: ValuesSourcesInput): LoadedValues {
   let values: PlainValues = input.base ?? {};
   const sources = new Map<string, ValueSource>();
+  const stdin = input.stdin ? readStdinOnce(input.stdin) : readStdinOnce();
   for (const file of input.files ?? []) {
-    const layer = loadValuesFile(file);
+    const layer = loadValuesFile(file, stdin);
     values = mergeValues(values, layer.values);
     for (const [k, v] of layer.sources) sources.set(k, v);
   }
-  const assignments = [
-    ...(input.set ?? []).flatMap((text) => parseSetExpression(text, false)),
-    ...(input.setString ?? []).flatMap((text) => parseSetExpression(text, true)),
+  values = withoutNulls(values) as PlainValues;
+  const recorder = { sources, typedFrom: new Map<string, string>() };
+  const readFile = (path: string): string => {
+    if (path.trim() === '-') return decodeText(stdin(), STDIN_NAME);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) fail('', `--set-file reads local files; ${path} is a URL`, { file: path });
+    return decodeText(readLimited(path, '--set-file file'), path);
+  };
+  const budget = { padding: MAX_PADDING };
+  const flags: [SetFlag, readonly string[] | undefined][] = [
+    ['set-json', input.setJson],
+    ['set', input.set],
+    ['set-string', input.setString],
+    ['set-file', input.setFile],
+    ['set-literal', input.setLiteral],
   ];
-  for (const assignment of assignments) {
-    values = applyAssignment(values, assignment);
-    sources.set(formatPath(assignment.path), { set: assignment.text });
-  }
-  return { values, sources };
+  for (const [flag, texts] of flags) for (const text of texts ?? []) applySetFlag(values, flag, text, recorder, readFile, budget);
+  return { values: withoutNulls(values) as PlainValues, sources, typedFrom: recorder.typedFrom };
 }

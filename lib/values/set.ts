@@ -1,6 +1,9 @@
-import { ValuesError } from './errors';
+import { formatPath } from './errors';
+import { applySetFlag } from './strvals';
 
-/** One `key.path=value` of a `--set` flag. */
+export { typedValue } from './strvals';
+
+/** One value a `--set` flag sets: its key path, the value, the assignment as written. */
 export interface SetAssignment {
   readonly path: readonly (string | number)[];
   readonly value: unknown;
@@ -8,93 +11,25 @@ export interface SetAssignment {
   readonly text: string;
 }
 
-const MAX_INDEX = 10_000;
-
-function malformed(text: string, why: string): never {
-  throw new ValuesError([{ path: '', message: `malformed --set ${JSON.stringify(text)}: ${why}`, source: { set: text } }]);
-}
-
-/** Split on a separator that is not escaped with a backslash and not inside `{…}`. */
-function splitUnescaped(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\' && i + 1 < text.length) {
-      current += c + text[++i];
-    } else {
-      if (c === '{') depth++;
-      if (c === '}') depth = Math.max(0, depth - 1);
-      if (c === separator && depth === 0) {
-        parts.push(current);
-        current = '';
-      } else {
-        current += c;
-      }
-    }
-  }
-  parts.push(current);
-  return parts;
-}
-
-function unescape(text: string): string {
-  return text.replace(/\\(.)/g, '$1');
-}
-
-/** Helm's typing of `--set` values: booleans, `null`, integers; everything else stays a string. */
-export function typedValue(raw: string): unknown {
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  if (raw === 'null') return null;
-  if (/^-?(0|[1-9]\d{0,15})$/.test(raw)) return Number(raw);
-  return raw;
-}
-
-function parseKey(key: string, text: string): (string | number)[] {
-  if (key === '') malformed(text, 'the key is empty');
-  const path: (string | number)[] = [];
-  for (const segment of splitUnescaped(key, '.')) {
-    const match = /^((?:\\.|[^[\]\\])*)((?:\[\d+\])*)$/.exec(segment);
-    if (!match) malformed(text, `bad key segment ${JSON.stringify(segment)} (lists are indexed like name[0])`);
-    const name = unescape(match[1]);
-    if (name === '' && path.length === 0) malformed(text, `bad key segment ${JSON.stringify(segment)}`);
-    if (name === '' && match[2] === '') malformed(text, 'empty key segment (two dots in a row?)');
-    if (name !== '') path.push(name);
-    for (const index of match[2].matchAll(/\[(\d+)\]/g)) {
-      const n = Number(index[1]);
-      if (n > MAX_INDEX) malformed(text, `list index ${n} is larger than ${MAX_INDEX}`);
-      path.push(n);
-    }
-  }
-  return path;
-}
-
 /**
- * Parse a `--set` flag like Helm: `a.b=1,c[0].d=x`, `list={a,b}`, `\,` and `\.` escape.
- * With `asString`, values stay strings (`--set-string`).
+ * The values one `--set` flag (`--set-string` with `asString`) sets on empty values, leaf by leaf,
+ * parsed as Helm parses it: `a.b=1,c[0].d=x`, `list={a,b}`, `\,` `\.` `\=` escape.
  */
 export function parseSetExpression(text: string, asString = false): SetAssignment[] {
-  return splitUnescaped(text, ',').map((assignment) => {
-    const eq = findUnescaped(assignment, '=');
-    if (eq < 0) malformed(text, `${JSON.stringify(assignment)} has no "=" (write key.path=value)`);
-    const path = parseKey(assignment.slice(0, eq), text);
-    const raw = assignment.slice(eq + 1);
-    let value: unknown;
-    if (raw.startsWith('{') && raw.endsWith('}')) {
-      const inner = raw.slice(1, -1);
-      value = inner === '' ? [] : splitUnescaped(inner, ',').map((item) => (asString ? unescape(item) : typedValue(unescape(item))));
-    } else {
-      value = asString ? unescape(raw) : typedValue(unescape(raw));
-    }
-    return { path, value, text: assignment };
+  const values: Record<string, unknown> = {};
+  const recorder = { sources: new Map(), typedFrom: new Map<string, string>() };
+  applySetFlag(values, asString ? 'set-string' : 'set', text, recorder, () => {
+    throw new Error('unreachable: --set reads no file');
   });
-}
-
-function findUnescaped(text: string, char: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === char) return i;
-  }
-  return -1;
+  const out: SetAssignment[] = [];
+  const walk = (value: unknown, path: (string | number)[]) => {
+    const leafList = Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null);
+    if (typeof value === 'object' && value !== null && !leafList) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, Array.isArray(value) ? Number(k) : k]);
+    } else {
+      out.push({ path, value, text: recorder.sources.get(formatPath(path))?.set ?? text });
+    }
+  };
+  walk(values, []);
+  return out;
 }

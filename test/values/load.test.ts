@@ -73,7 +73,7 @@ describe('merging like Helm', () => {
     const { values, sources } = loadValues({ files: [a, b], set: ['manager.logLevel=error'] });
     expect(values).toEqual({ manager: { replicas: 3, logLevel: 'error' } });
     expect(sources.get('manager.replicas')).toMatchObject({ file: b, line: 3 });
-    expect(sources.get('manager.logLevel')).toEqual({ set: 'manager.logLevel=error' });
+    expect(sources.get('manager.logLevel')).toEqual({ set: 'manager.logLevel=error', flag: 'set' });
   });
 });
 
