@@ -16,22 +16,19 @@
 import { ChildProcess, spawn } from 'child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer as createHttpServer } from 'http';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { gunzipSync } from 'zlib';
+import { stringify as toYaml } from 'yaml';
 import { ControlPlane, controlPlaneBinaries, KubeVersion, run, startControlPlane, stopProcessGroups } from './control-plane';
-import { peerBinary } from './peers';
+import {
+  applyOperatorCrds, freePort, generatedConfig, generatedRuleFiles, getJson, OPERATOR, PROMETHEUS_NAME, prometheusObject,
+  reloaderExpanded, STACK, startOperator, until as untilAny,
+} from './kube-prometheus-stack';
 import { EXAMPLES_DIR, expectClean, K8sObject, parseObjects, PROMETHEUS_OPERATOR_CRDS, synth } from './releases';
 import { peersBuilt } from './suite';
 
 const SUITE = 'e2e prometheus operator';
 const VERSION: KubeVersion = '1.28';
-const OPERATOR = 'prometheus-operator-v0.93.0';
-/** kube-prometheus-stack installed as Helm release `kps` in namespace `monitoring`. */
-const STACK = { release: 'kps', namespace: 'monitoring' };
-const PROMETHEUS_NAME = `${STACK.release}-kube-prometheus-stack-prometheus`;
 
 interface TestRelease {
   name: string;
@@ -54,72 +51,8 @@ function render(name: string, secure: boolean, args: string[]): TestRelease {
   return { name, secure, yaml: r.stdout, objects: parseObjects(r.stdout) };
 }
 
-/** kube-prometheus-stack's default Prometheus (values prometheus.prometheusSpec.*): selects by `release`. */
-const prometheusObject = {
-  apiVersion: 'monitoring.coreos.com/v1',
-  kind: 'Prometheus',
-  metadata: { name: PROMETHEUS_NAME, namespace: STACK.namespace, labels: { release: STACK.release } },
-  spec: {
-    serviceMonitorSelector: { matchLabels: { release: STACK.release } },
-    serviceMonitorNamespaceSelector: {},
-    podMonitorSelector: { matchLabels: { release: STACK.release } },
-    podMonitorNamespaceSelector: {},
-    probeSelector: { matchLabels: { release: STACK.release } },
-    probeNamespaceSelector: {},
-    ruleSelector: { matchLabels: { release: STACK.release } },
-    ruleNamespaceSelector: {},
-    scrapeConfigSelector: { matchLabels: { release: STACK.release } },
-    scrapeConfigNamespaceSelector: {},
-    serviceAccountName: PROMETHEUS_NAME,
-  },
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${SUITE}: timed out after ${timeoutMs}ms waiting for ${what}`);
-    await sleep(500);
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function getJson(cp: ControlPlane, args: string[]): Promise<any> {
-  const r = await cp.kubectl(['get', ...args, '-o', 'json']);
-  expectClean(`kubectl get ${args.join(' ')}`, r);
-  return JSON.parse(r.stdout);
-}
-
-/** The configuration the operator generated, or undefined before it has written it. */
-async function generatedConfig(cp: ControlPlane): Promise<any | undefined> {
-  const r = await cp.kubectl(['get', 'secret', '-n', STACK.namespace, `prometheus-${PROMETHEUS_NAME}`, '-o', 'jsonpath={.data.prometheus\\.yaml\\.gz}']);
-  if (r.code !== 0 || r.stdout === '') return undefined;
-  return parseYaml(gunzipSync(Buffer.from(r.stdout, 'base64')).toString('utf8'));
-}
-
-/** Rule files of the operator's ConfigMaps prometheus-<name>-rulefiles-N: file name -> parsed file. */
-async function generatedRuleFiles(cp: ControlPlane): Promise<Map<string, any>> {
-  const list = await getJson(cp, ['configmaps', '-n', STACK.namespace]);
-  const files = new Map<string, any>();
-  for (const cm of list.items) {
-    if (!new RegExp(`^prometheus-${PROMETHEUS_NAME}-rulefiles-\\d+$`).test(cm.metadata.name)) continue;
-    for (const [file, text] of Object.entries(cm.data ?? {})) files.set(file, parseYaml(text as string));
-  }
-  return files;
-}
+const until = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) =>
+  untilAny(what, timeoutMs, probe).catch((e: Error) => { throw new Error(`${SUITE}: ${e.message}`); });
 
 const serviceMonitors = (r: TestRelease) => r.objects.filter((o) => o.kind === 'ServiceMonitor');
 const prometheusRules = (r: TestRelease) => r.objects.filter((o) => o.kind === 'PrometheusRule');
@@ -183,15 +116,6 @@ function endpointsTargets(service: K8sObject): Array<{ targets: string[]; labels
 }
 
 /**
- * The configuration as the operator's config-reloader sidecar hands it to Prometheus in the Pod:
- * `$(VAR)` replaced by the Pod's environment (SHARD of the StatefulSet's first Pod, POD_NAME).
- */
-function reloaderExpanded(config: any): any {
-  const env: Record<string, string> = { SHARD: '0', POD_NAME: `prometheus-${PROMETHEUS_NAME}-0` };
-  return JSON.parse(JSON.stringify(config).replace(/\$\(([A-Z_][A-Z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole));
-}
-
-/**
  * Prometheus' own relabelling (`promtool check service-discovery`) of one job of the generated
  * configuration. Debian's Prometheus is built without Kubernetes discovery, so the job's
  * `kubernetes_sd_configs` are replaced by `static_configs` holding the targets that discovery
@@ -234,28 +158,13 @@ if (built) {
       console.log(`${SUITE}: kube-apiserver ${cp.serverVersion} (Kubernetes ${VERSION}; one version is enough, the operator's output does not depend on it) at ${cp.server}`);
 
       // The CRDs the operator embeds (`operator crds`): all its kinds, the vendored three among them.
-      const crds = await run(peerBinary(OPERATOR)!, ['crds']);
-      if (crds.code !== 0) throw new Error(`${OPERATOR} crds: ${crds.stderr}`);
-      writeFileSync(join(work, 'crds.yaml'), crds.stdout);
-      expectClean('apply the operator\'s CRDs', await c().kubectl(['apply', '--server-side', '-f', join(work, 'crds.yaml')]));
-      expectClean('CRDs Established', await c().kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(work, 'crds.yaml')]));
+      await applyOperatorCrds(c(), work);
 
       expectClean('namespace', await c().kubectl(['create', 'namespace', STACK.namespace]));
-      expectClean('Prometheus', await c().kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(prometheusObject) }));
+      expectClean('Prometheus', await c().kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(prometheusObject()) }));
 
-      const port = await freePort();
       operatorLog = join(work, 'operator.log');
-      const fd = openSync(operatorLog, 'w');
-      operator = spawn(peerBinary(OPERATOR)!, [
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log-format=json',
-        // Write `status.bindings` on ServiceMonitors and PrometheusRules (accepted or not, and why).
-        '--feature-gates=StatusForConfigurationResources=true',
-      ], { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, KUBECONFIG: c().kubeconfig } });
-      closeSync(fd);
-      const pgid = operator.pid;
-      // Never outlive this process (jest killed, suite aborted).
-      if (pgid) process.once('exit', () => { try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ } });
+      operator = await startOperator(c(), operatorLog);
 
       for (const r of releases) {
         // The release's CRDs first: it renders Provider objects too.
