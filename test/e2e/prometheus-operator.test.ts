@@ -146,7 +146,13 @@ if (built) {
     let ruleFiles = new Map<string, any>();
     // vr-plain: every provider kind in `deployment` mode (a ServiceMonitor per component);
     // vr-secure: the default release with `manager.metrics.secure: true`.
-    const releases = [render('vr-plain', false, ['-f', join(EXAMPLES_DIR, 'all-providers.yaml')]), render('vr-secure', true, [])];
+    // vr-secure verifies the manager's certificate with a CA from a Secret (and the default server name).
+    // Its PEM: a real certificate (the operator checks it), the e2e API server's, read once that runs.
+    const METRICS_CA = { name: 'manager-metrics-ca', key: 'ca.crt', pem: '' };
+    const releases = [
+      render('vr-plain', false, ['-f', join(EXAMPLES_DIR, 'all-providers.yaml')]),
+      render('vr-secure', true, ['--set', `monitoring.serviceMonitors.manager.tlsConfig.ca.secretName=${METRICS_CA.name}`]),
+    ];
     const c = () => {
       if (!cp) throw new Error(`${SUITE}: the control plane did not start`);
       return cp;
@@ -171,6 +177,13 @@ if (built) {
         const crds = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: r.objects.filter((o) => o.kind === 'CustomResourceDefinition') });
         expectClean(`apply the CRDs of ${r.name}`, await c().kubectl(['apply', '--server-side', '-f', '-'], { input: crds }));
         expectClean('CRDs Established', await c().kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=virtrigaud']));
+        if (r.secure) {
+          // Before the ServiceMonitor that names it (else the operator skips it once, with a warning).
+          expectClean(`namespace ${r.name}`, await c().kubectl(['create', 'namespace', r.name]));
+          METRICS_CA.pem = readFileSync(join(c().dir, 'pki', 'apiserver.crt'), 'utf8');
+          const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: METRICS_CA.name, namespace: r.name }, stringData: { [METRICS_CA.key]: METRICS_CA.pem } };
+          expectClean(`the metrics CA of ${r.name}`, await c().kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(secret) }));
+        }
         expectClean(`apply ${r.name}`, await c().kubectl(['apply', '--server-side', '-f', '-'], { input: r.yaml }));
       }
 
@@ -247,7 +260,7 @@ if (built) {
       expect(jobs.has(managerJob!)).toBe(true);
     });
 
-    test('vr-secure: the manager is scraped over https with the CA, server name and authorization of its ServiceMonitor', () => {
+    test('vr-secure: the manager is scraped over https with the CA, server name and authorization of its ServiceMonitor', async () => {
       const r = releases.find((x) => x.name === 'vr-secure')!;
       const secure = serviceMonitors(r).flatMap((sm) => (sm.spec.endpoints as any[]).map((endpoint, i) => ({ sm, endpoint, i }))).filter(({ endpoint }) => endpoint.scheme === 'https');
       expect(secure.length).toBeGreaterThan(0);
@@ -268,6 +281,15 @@ if (built) {
         });
         // Some credentials are sent: --metrics-secure answers 401 without them.
         expect(scrape.bearer_token_file ?? scrape.authorization).toBeDefined();
+        // The CA is verified (no insecure_skip_verify), against the manager Service's DNS name; the
+        // operator mounts the Secret's CA where ca_file points (its tls-assets Secret).
+        const service = selectedServices(r, sm)[0];
+        expect(scrape.tls_config.insecure_skip_verify).toBeUndefined();
+        expect(scrape.tls_config.server_name).toBe(`${service.metadata.name}.${service.metadata.namespace}.svc`);
+        const assets = await getJson(c(), ['secret', '-n', STACK.namespace, `prometheus-${PROMETHEUS_NAME}-tls-assets-0`]);
+        const caFile = String(scrape.tls_config.ca_file);
+        expect(caFile.startsWith('/etc/prometheus/certs/')).toBe(true);
+        expect(Buffer.from(assets.data[caFile.slice('/etc/prometheus/certs/'.length)], 'base64').toString('utf8')).toBe(METRICS_CA.pem);
       }
     });
 
