@@ -152,13 +152,21 @@ function endpointSlice(namespace: string, service: string, ip: string, ports: Ar
   };
 }
 
-const alertmanagerMissing = spawnSync(ALERTMANAGER, ['--version'], { stdio: 'ignore' }).error !== undefined;
-if (alertmanagerMissing) {
-  const message = `${SUITE}: ${ALERTMANAGER} is not installed (Debian package prometheus-alertmanager; .ci/run installs it)`;
+/** What the suite needs besides the peers: Debian's Alertmanager, and root for the private address. */
+const unmet = [
+  ...(spawnSync(ALERTMANAGER, ['--version'], { stdio: 'ignore' }).error !== undefined ? [`${ALERTMANAGER} is not installed (Debian package prometheus-alertmanager; .ci/run installs it)`] : []),
+  ...(spawnSync('ip', ['-V'], { stdio: 'ignore' }).error !== undefined ? ['ip is not installed (Debian package iproute2)'] : []),
+  ...(process.getuid?.() !== 0 ? ['not root (a veth pair and a network namespace need CAP_NET_ADMIN)'] : []),
+];
+if (unmet.length > 0) {
+  const message = `${SUITE}: skipped, ${unmet.join('; ')}`;
   if (process.env.CI) test(message, () => { throw new Error(`${message}; CI is set, so this is a failure`); });
-  else describe.skip(SUITE, () => test(message, () => undefined));
+  else {
+    process.stderr.write(`${message}\n`);
+    describe.skip(SUITE, () => test(message, () => undefined));
+  }
 }
-const built = !alertmanagerMissing && peersBuilt(SUITE, [...Object.values(controlPlaneBinaries(VERSION)), OPERATOR, PROMETHEUS]);
+const built = unmet.length === 0 && peersBuilt(SUITE, [...Object.values(controlPlaneBinaries(VERSION)), OPERATOR, PROMETHEUS]);
 
 if (built) {
   jest.setTimeout(240_000);
