@@ -386,7 +386,7 @@ if (built) {
       expect(pending.labels).toEqual(expect.objectContaining({ namespace: RELEASE, severity: 'critical' }));
       expect(firing.labels).toEqual(expect.objectContaining({ namespace: RELEASE, severity: 'critical' }));
       // Not before its `for` has passed since it became active.
-      expect(new Date(firing.activeAt).getTime() + 3000).toBeLessThanOrEqual(Date.now());
+      expect(new Date(firing.activeAt).getTime() + parseInt(FOR.VirtrigaudManagerDown, 10) * 1000).toBeLessThanOrEqual(Date.now());
       const received = await until('VirtrigaudManagerDown at the webhook', 30_000, async () =>
         notifications.flatMap((n) => n.alerts).find((a) => a.labels.alertname === 'VirtrigaudManagerDown' && a.status === 'firing'));
       const notifiedMs = Date.now() - stopped;
