@@ -1086,7 +1086,7 @@ export interface MonitoringServiceMonitorsManagerTlsConfigOptions {
    */
   readonly insecureSkipVerify?: boolean;
   /**
-   * Server name the certificate must be valid for; empty: the target address.
+   * Server name the certificate must be valid for; empty: the manager Service's DNS name `<release>-manager.<namespace>.svc` when a CA is set, else the target address.
    * @default ""
    */
   readonly serverName?: string;

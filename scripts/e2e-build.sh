@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # npm run e2e:build: build the real upstream peers (kube-apiserver, kubectl, etcd, ...) that the e2e
-# tests run. Each e2e/peers/<peer>/BUILD line `<binary-name> <go package path>` becomes
-# $CACHE/bin/<binary-name>, built inside the peer's folder with the versions its go.mod pins.
+# tests run. Each e2e/peers/<peer>/BUILD line `<binary-name> <go package path> [-tags=a,b]` becomes
+# $CACHE/bin/<binary-name>, built inside the peer's folder with the versions its go.mod pins (and the
+# build tags of the optional third column; BUILD is part of the stamp, so are the tags).
 # A binary whose stamp (hash of the peer's go.mod, go.sum, BUILD, *.go, the Go version and the
 # link flags) is unchanged is not rebuilt; Go's own build cache makes rebuilds after a fresh clone fast.
 # Peers requiring k8s.io/kubernetes get the version stamps Kubernetes' own build sets
 # (hack/lib/version.sh); without them /version and `kubectl version` say v0.0.0-master.
+# Binaries of github.com/prometheus/prometheus get the version its VERSION file names (as promu sets it).
 #   CACHE = ${VIRTRIGAUD_E2E_CACHE:-<repo>/.cache/e2e}
 #   Usage: scripts/e2e-build.sh [peer ...]   (default: every peer)
 set -euo pipefail
@@ -31,12 +33,16 @@ for peer in "${peers[@]}"; do
       ldflags+=" -X $p.gitVersion=$kube -X $p.gitMajor=${BASH_REMATCH[1]} -X $p.gitMinor=${BASH_REMATCH[2]} -X $p.gitTreeState=clean"
     done
   fi
+  if grep -q '^[^#]* github.com/prometheus/prometheus/cmd/' "$dir/BUILD"; then
+    prom="$(cd "$dir" && go list -m -f '{{.Dir}}' github.com/prometheus/prometheus)"
+    ldflags+=" -X github.com/prometheus/common/version.Version=$(cat "$prom/VERSION")"
+  fi
   stamp="$( { echo "$go_version $ldflags"; cd "$dir" && for f in go.mod go.sum BUILD $(ls -- *.go 2>/dev/null | LC_ALL=C sort); do
     [ -f "$f" ] && { echo "== $f"; cat "$f"; }; done; } | sha256sum | cut -d' ' -f1)"
-  while read -r name pkg extra; do
+  while read -r name pkg tags extra; do
     case "$name" in ''|'#'*) continue ;; esac
-    if [ -z "$pkg" ] || [ -n "$extra" ]; then
-      echo "e2e:build: $peer/BUILD: expected '<binary-name> <go package path>', got '$name $pkg $extra'" >&2; exit 2
+    if [ -z "$pkg" ] || [ -n "$extra" ] || { [ -n "$tags" ] && [[ ! "$tags" =~ ^-tags=[A-Za-z0-9_.,]+$ ]]; }; then
+      echo "e2e:build: $peer/BUILD: expected '<binary-name> <go package path> [-tags=a,b]', got '$name $pkg $tags $extra'" >&2; exit 2
     fi
     out="$cache/bin/$name"
     if [ -x "$out" ] && [ "$(cat "$cache/stamps/$name" 2>/dev/null)" = "$stamp" ]; then
@@ -45,7 +51,7 @@ for peer in "${peers[@]}"; do
     fi
     t=$SECONDS
     rm -f "$cache/stamps/$name"
-    if (cd "$dir" && go build -trimpath -ldflags="$ldflags" -o "$out.tmp" "$pkg"); then
+    if (cd "$dir" && go build -trimpath ${tags:+"$tags"} -ldflags="$ldflags" -o "$out.tmp" "$pkg"); then
       mv -f "$out.tmp" "$out"
       echo "$stamp" > "$cache/stamps/$name"
       echo "built   $name ($((SECONDS - t))s, $pkg in e2e/peers/$peer)"

@@ -38,19 +38,24 @@ export interface ServiceMonitorsProps {
   readonly managerSecure: boolean;
 }
 
-function tlsConfig(tls: TlsValues): ServiceMonitorSpecEndpointsTlsConfig {
+/**
+ * TLS of a scrape. `serviceDnsName`: the server name a verified certificate is checked against when
+ * `serverName` is empty (Prometheus scrapes Pod IPs, which serving certificates rarely name).
+ */
+function tlsConfig(tls: TlsValues, serviceDnsName?: string): ServiceMonitorSpecEndpointsTlsConfig {
   const { secretName, configMapName, key } = tls.ca;
   const ca = secretName !== '' ? { secret: { name: secretName, key } } : configMapName !== '' ? { configMap: { name: configMapName, key } } : undefined;
+  const serverName = tls.serverName !== '' ? tls.serverName : ca ? serviceDnsName : undefined;
   return {
     ...(ca ? { ca } : { insecureSkipVerify: tls.insecureSkipVerify }),
-    ...(tls.serverName !== '' ? { serverName: tls.serverName } : {}),
+    ...(serverName ? { serverName } : {}),
   };
 }
 
 function authorization(auth: AuthorizationValues): Partial<ServiceMonitorSpecEndpoints> {
   switch (auth.mode) {
     case 'serviceAccountToken':
-      // The Prometheus Operator has no `authorization` form that reads a file; bearerTokenFile
+      // A ServiceMonitor's `authorization` (v0.93.0) takes a Secret only, no file; bearerTokenFile
       // (deprecated, still supported) is how a ServiceMonitor sends Prometheus' own token.
       return { bearerTokenFile: auth.tokenFile };
     case 'secret':
@@ -94,11 +99,12 @@ function endpoint(values: ServiceMonitorValues, security: Partial<ServiceMonitor
   };
 }
 
-export function managerEndpoint(values: ServiceMonitorValues, secure: boolean): ServiceMonitorSpecEndpoints {
+/** `serviceDnsName`: the manager Service's `<name>.<namespace>.svc`, the server name a CA-verified scrape expects by default. */
+export function managerEndpoint(values: ServiceMonitorValues, secure: boolean, serviceDnsName?: string): ServiceMonitorSpecEndpoints {
   return endpoint(
     values,
     secure
-      ? { scheme: ServiceMonitorSpecEndpointsScheme.HTTPS, tlsConfig: tlsConfig(values.manager.tlsConfig), ...authorization(values.manager.authorization) }
+      ? { scheme: ServiceMonitorSpecEndpointsScheme.HTTPS, tlsConfig: tlsConfig(values.manager.tlsConfig, serviceDnsName), ...authorization(values.manager.authorization) }
       : { scheme: ServiceMonitorSpecEndpointsScheme.HTTP },
   );
 }
@@ -127,7 +133,10 @@ export function createServiceMonitors(scope: Construct, props: ServiceMonitorsPr
       },
     });
   return {
-    manager: values.manager.enabled ? make('manager-service-monitor', resourceName(ctx, 'manager'), 'manager', managerEndpoint(values, props.managerSecure)) : undefined,
+    // The manager's Service is `<release>-manager` (constructs/manager.ts), like this ServiceMonitor.
+    manager: values.manager.enabled
+      ? make('manager-service-monitor', resourceName(ctx, 'manager'), 'manager', managerEndpoint(values, props.managerSecure, `${resourceName(ctx, 'manager')}.${ctx.namespace}.svc`))
+      : undefined,
     providers: values.providers.enabled ? make('providers-service-monitor', resourceName(ctx, 'providers'), 'provider', providersEndpoint(values)) : undefined,
   };
 }

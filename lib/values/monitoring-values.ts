@@ -35,14 +35,14 @@ const secretOrConfigMapKey = (what: string, defaultKey: string) =>
       }
     });
 
-const tlsConfigSchema = (defaults: { insecureSkipVerify: boolean }) =>
+const tlsConfigSchema = (defaults: { insecureSkipVerify: boolean; emptyServerName: string }) =>
   z
     .strictObject({
       insecureSkipVerify: z
         .boolean()
         .default(defaults.insecureSkipVerify)
         .describe('Skip verification of the serving certificate (e.g. controller-runtime\'s self-signed one). Ignored when a CA is set.'),
-      serverName: z.string().default('').describe('Server name the certificate must be valid for; empty: the target address.'),
+      serverName: z.string().default('').describe(`Server name the certificate must be valid for; empty: ${defaults.emptyServerName}.`),
       ca: secretOrConfigMapKey('CA certificate that signs the serving certificate', 'ca.crt').describe('CA bundle; when set, the certificate is verified.'),
     })
     .prefault({});
@@ -170,7 +170,7 @@ export const monitoringValuesSchema = z
         manager: z
           .strictObject({
             enabled: z.boolean().default(true).describe('Render the manager ServiceMonitor.'),
-            tlsConfig: tlsConfigSchema({ insecureSkipVerify: true }).describe('TLS of the scrape when `manager.metrics.secure` is true (HTTPS).'),
+            tlsConfig: tlsConfigSchema({ insecureSkipVerify: true, emptyServerName: 'the manager Service\'s DNS name `<release>-manager.<namespace>.svc` when a CA is set, else the target address' }).describe('TLS of the scrape when `manager.metrics.secure` is true (HTTPS).'),
             authorization: authorizationSchema({ mode: 'serviceAccountToken' }).describe('Credentials of the scrape when `manager.metrics.secure` is true.'),
           })
           .prefault({})
@@ -179,7 +179,7 @@ export const monitoringValuesSchema = z
           .strictObject({
             enabled: z.boolean().default(true).describe('Render the providers ServiceMonitor (only with `profile: documented` and providers in `deployment` mode: v0.3.11 providers serve no `/metrics`, and otherwise it would select no Service).'),
             scheme: z.enum(['http', 'https']).default('http').describe('Scheme of the providers\' `/metrics`.'),
-            tlsConfig: tlsConfigSchema({ insecureSkipVerify: false }).describe('TLS of the scrape when `scheme` is https.'),
+            tlsConfig: tlsConfigSchema({ insecureSkipVerify: false, emptyServerName: 'the target address' }).describe('TLS of the scrape when `scheme` is https.'),
             authorization: authorizationSchema({ mode: 'none' }).describe('Credentials of the scrape.'),
           })
           .prefault({})

@@ -4,7 +4,7 @@
  * schema asks for a string. Values Helm gives the same flags were printed by real Helm v3.22.0
  * (test/values/helm-recorded.ts); these tests check what the render makes of them.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
@@ -27,7 +27,7 @@ const manager = (yaml: string) => objects(yaml).find((o) => o?.kind === 'Deploym
 test('--version prints the toolkit version and the VirtRigaud release', () => {
   const r = run(['--version']);
   expect(r.code).toBe(0);
-  expect(r.stdout).toBe(`virtrigaud-cdk8s ${require('../../package.json').version} (deploys VirtRigaud ${VIRTRIGAUD_VERSION})\n`);
+  expect(r.stdout).toBe(`virtrigaud-cdk8s ${(JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version} (deploys VirtRigaud ${VIRTRIGAUD_VERSION})\n`);
 });
 
 test('--help shows every Helm option', () => {

@@ -106,11 +106,18 @@ describe('secured metrics on', () => {
     expect(r.endpoint().port).toBe('metrics');
   });
 
-  test('TLS: a CA from a Secret or a ConfigMap replaces insecureSkipVerify; a server name is passed on', () => {
+  test('TLS: a CA from a Secret or a ConfigMap replaces insecureSkipVerify; a server name is passed on, else the Service\'s DNS name', () => {
     const withSecret = render({ ...secure(), monitoring: { serviceMonitors: { manager: { tlsConfig: { ca: { secretName: 'metrics-ca' }, serverName: 'virtrigaud-manager.virtrigaud-system.svc' } } } } });
     expect(withSecret.endpoint().tlsConfig).toEqual({ ca: { secret: { name: 'metrics-ca', key: 'ca.crt' } }, serverName: 'virtrigaud-manager.virtrigaud-system.svc' });
+    // Without a server name, a verified scrape expects the manager Service's cluster DNS name
+    // (the name a cert-manager or OpenShift service-ca certificate of the Service carries).
     const withConfigMap = render({ ...secure(), monitoring: { serviceMonitors: { manager: { tlsConfig: { ca: { configMapName: 'openshift-service-ca.crt', key: 'service-ca.crt' } } } } } });
-    expect(withConfigMap.endpoint().tlsConfig).toEqual({ ca: { configMap: { name: 'openshift-service-ca.crt', key: 'service-ca.crt' } } });
+    const service = withConfigMap.get('Service', 'virtrigaud-manager');
+    expect(withConfigMap.endpoint().tlsConfig).toEqual({
+      ca: { configMap: { name: 'openshift-service-ca.crt', key: 'service-ca.crt' } },
+      serverName: `${service.metadata.name}.${service.metadata.namespace}.svc`,
+    });
+    expect(service.metadata.namespace).toBe('virtrigaud-system');
     const verified = render({ ...secure(), monitoring: { serviceMonitors: { manager: { tlsConfig: { insecureSkipVerify: false } } } } });
     expect(verified.endpoint().tlsConfig).toEqual({ insecureSkipVerify: false });
   });

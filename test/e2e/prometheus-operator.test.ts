@@ -16,22 +16,19 @@
 import { ChildProcess, spawn } from 'child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer as createHttpServer } from 'http';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { gunzipSync } from 'zlib';
+import { stringify as toYaml } from 'yaml';
 import { ControlPlane, controlPlaneBinaries, KubeVersion, run, startControlPlane, stopProcessGroups } from './control-plane';
-import { peerBinary } from './peers';
+import {
+  applyOperatorCrds, freePort, generatedConfig, generatedRuleFiles, getJson, OPERATOR, PROMETHEUS_NAME, prometheusObject,
+  reloaderExpanded, STACK, startOperator, until as untilAny,
+} from './kube-prometheus-stack';
 import { EXAMPLES_DIR, expectClean, K8sObject, parseObjects, PROMETHEUS_OPERATOR_CRDS, synth } from './releases';
 import { peersBuilt } from './suite';
 
 const SUITE = 'e2e prometheus operator';
 const VERSION: KubeVersion = '1.28';
-const OPERATOR = 'prometheus-operator-v0.93.0';
-/** kube-prometheus-stack installed as Helm release `kps` in namespace `monitoring`. */
-const STACK = { release: 'kps', namespace: 'monitoring' };
-const PROMETHEUS_NAME = `${STACK.release}-kube-prometheus-stack-prometheus`;
 
 interface TestRelease {
   name: string;
@@ -54,72 +51,8 @@ function render(name: string, secure: boolean, args: string[]): TestRelease {
   return { name, secure, yaml: r.stdout, objects: parseObjects(r.stdout) };
 }
 
-/** kube-prometheus-stack's default Prometheus (values prometheus.prometheusSpec.*): selects by `release`. */
-const prometheusObject = {
-  apiVersion: 'monitoring.coreos.com/v1',
-  kind: 'Prometheus',
-  metadata: { name: PROMETHEUS_NAME, namespace: STACK.namespace, labels: { release: STACK.release } },
-  spec: {
-    serviceMonitorSelector: { matchLabels: { release: STACK.release } },
-    serviceMonitorNamespaceSelector: {},
-    podMonitorSelector: { matchLabels: { release: STACK.release } },
-    podMonitorNamespaceSelector: {},
-    probeSelector: { matchLabels: { release: STACK.release } },
-    probeNamespaceSelector: {},
-    ruleSelector: { matchLabels: { release: STACK.release } },
-    ruleNamespaceSelector: {},
-    scrapeConfigSelector: { matchLabels: { release: STACK.release } },
-    scrapeConfigNamespaceSelector: {},
-    serviceAccountName: PROMETHEUS_NAME,
-  },
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${SUITE}: timed out after ${timeoutMs}ms waiting for ${what}`);
-    await sleep(500);
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function getJson(cp: ControlPlane, args: string[]): Promise<any> {
-  const r = await cp.kubectl(['get', ...args, '-o', 'json']);
-  expectClean(`kubectl get ${args.join(' ')}`, r);
-  return JSON.parse(r.stdout);
-}
-
-/** The configuration the operator generated, or undefined before it has written it. */
-async function generatedConfig(cp: ControlPlane): Promise<any | undefined> {
-  const r = await cp.kubectl(['get', 'secret', '-n', STACK.namespace, `prometheus-${PROMETHEUS_NAME}`, '-o', 'jsonpath={.data.prometheus\\.yaml\\.gz}']);
-  if (r.code !== 0 || r.stdout === '') return undefined;
-  return parseYaml(gunzipSync(Buffer.from(r.stdout, 'base64')).toString('utf8'));
-}
-
-/** Rule files of the operator's ConfigMaps prometheus-<name>-rulefiles-N: file name -> parsed file. */
-async function generatedRuleFiles(cp: ControlPlane): Promise<Map<string, any>> {
-  const list = await getJson(cp, ['configmaps', '-n', STACK.namespace]);
-  const files = new Map<string, any>();
-  for (const cm of list.items) {
-    if (!new RegExp(`^prometheus-${PROMETHEUS_NAME}-rulefiles-\\d+$`).test(cm.metadata.name)) continue;
-    for (const [file, text] of Object.entries(cm.data ?? {})) files.set(file, parseYaml(text as string));
-  }
-  return files;
-}
+const until = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) =>
+  untilAny(what, timeoutMs, probe).catch((e: Error) => { throw new Error(`${SUITE}: ${e.message}`); });
 
 const serviceMonitors = (r: TestRelease) => r.objects.filter((o) => o.kind === 'ServiceMonitor');
 const prometheusRules = (r: TestRelease) => r.objects.filter((o) => o.kind === 'PrometheusRule');
@@ -183,15 +116,6 @@ function endpointsTargets(service: K8sObject): Array<{ targets: string[]; labels
 }
 
 /**
- * The configuration as the operator's config-reloader sidecar hands it to Prometheus in the Pod:
- * `$(VAR)` replaced by the Pod's environment (SHARD of the StatefulSet's first Pod, POD_NAME).
- */
-function reloaderExpanded(config: any): any {
-  const env: Record<string, string> = { SHARD: '0', POD_NAME: `prometheus-${PROMETHEUS_NAME}-0` };
-  return JSON.parse(JSON.stringify(config).replace(/\$\(([A-Z_][A-Z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole));
-}
-
-/**
  * Prometheus' own relabelling (`promtool check service-discovery`) of one job of the generated
  * configuration. Debian's Prometheus is built without Kubernetes discovery, so the job's
  * `kubernetes_sd_configs` are replaced by `static_configs` holding the targets that discovery
@@ -222,7 +146,13 @@ if (built) {
     let ruleFiles = new Map<string, any>();
     // vr-plain: every provider kind in `deployment` mode (a ServiceMonitor per component);
     // vr-secure: the default release with `manager.metrics.secure: true`.
-    const releases = [render('vr-plain', false, ['-f', join(EXAMPLES_DIR, 'all-providers.yaml')]), render('vr-secure', true, [])];
+    // vr-secure verifies the manager's certificate with a CA from a Secret (and the default server name).
+    // Its PEM: a real certificate (the operator checks it), the e2e API server's, read once that runs.
+    const METRICS_CA = { name: 'manager-metrics-ca', key: 'ca.crt', pem: '' };
+    const releases = [
+      render('vr-plain', false, ['-f', join(EXAMPLES_DIR, 'all-providers.yaml')]),
+      render('vr-secure', true, ['--set', `monitoring.serviceMonitors.manager.tlsConfig.ca.secretName=${METRICS_CA.name}`]),
+    ];
     const c = () => {
       if (!cp) throw new Error(`${SUITE}: the control plane did not start`);
       return cp;
@@ -234,34 +164,26 @@ if (built) {
       console.log(`${SUITE}: kube-apiserver ${cp.serverVersion} (Kubernetes ${VERSION}; one version is enough, the operator's output does not depend on it) at ${cp.server}`);
 
       // The CRDs the operator embeds (`operator crds`): all its kinds, the vendored three among them.
-      const crds = await run(peerBinary(OPERATOR)!, ['crds']);
-      if (crds.code !== 0) throw new Error(`${OPERATOR} crds: ${crds.stderr}`);
-      writeFileSync(join(work, 'crds.yaml'), crds.stdout);
-      expectClean('apply the operator\'s CRDs', await c().kubectl(['apply', '--server-side', '-f', join(work, 'crds.yaml')]));
-      expectClean('CRDs Established', await c().kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(work, 'crds.yaml')]));
+      await applyOperatorCrds(c(), work);
 
       expectClean('namespace', await c().kubectl(['create', 'namespace', STACK.namespace]));
-      expectClean('Prometheus', await c().kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(prometheusObject) }));
+      expectClean('Prometheus', await c().kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(prometheusObject()) }));
 
-      const port = await freePort();
       operatorLog = join(work, 'operator.log');
-      const fd = openSync(operatorLog, 'w');
-      operator = spawn(peerBinary(OPERATOR)!, [
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log-format=json',
-        // Write `status.bindings` on ServiceMonitors and PrometheusRules (accepted or not, and why).
-        '--feature-gates=StatusForConfigurationResources=true',
-      ], { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, KUBECONFIG: c().kubeconfig } });
-      closeSync(fd);
-      const pgid = operator.pid;
-      // Never outlive this process (jest killed, suite aborted).
-      if (pgid) process.once('exit', () => { try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ } });
+      operator = await startOperator(c(), operatorLog);
 
       for (const r of releases) {
         // The release's CRDs first: it renders Provider objects too.
         const crds = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: r.objects.filter((o) => o.kind === 'CustomResourceDefinition') });
         expectClean(`apply the CRDs of ${r.name}`, await c().kubectl(['apply', '--server-side', '-f', '-'], { input: crds }));
         expectClean('CRDs Established', await c().kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=virtrigaud']));
+        if (r.secure) {
+          // Before the ServiceMonitor that names it (else the operator skips it once, with a warning).
+          expectClean(`namespace ${r.name}`, await c().kubectl(['create', 'namespace', r.name]));
+          METRICS_CA.pem = readFileSync(join(c().dir, 'pki', 'apiserver.crt'), 'utf8');
+          const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: METRICS_CA.name, namespace: r.name }, stringData: { [METRICS_CA.key]: METRICS_CA.pem } };
+          expectClean(`the metrics CA of ${r.name}`, await c().kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(secret) }));
+        }
         expectClean(`apply ${r.name}`, await c().kubectl(['apply', '--server-side', '-f', '-'], { input: r.yaml }));
       }
 
@@ -338,7 +260,7 @@ if (built) {
       expect(jobs.has(managerJob!)).toBe(true);
     });
 
-    test('vr-secure: the manager is scraped over https with the CA, server name and authorization of its ServiceMonitor', () => {
+    test('vr-secure: the manager is scraped over https with the CA, server name and authorization of its ServiceMonitor', async () => {
       const r = releases.find((x) => x.name === 'vr-secure')!;
       const secure = serviceMonitors(r).flatMap((sm) => (sm.spec.endpoints as any[]).map((endpoint, i) => ({ sm, endpoint, i }))).filter(({ endpoint }) => endpoint.scheme === 'https');
       expect(secure.length).toBeGreaterThan(0);
@@ -359,6 +281,15 @@ if (built) {
         });
         // Some credentials are sent: --metrics-secure answers 401 without them.
         expect(scrape.bearer_token_file ?? scrape.authorization).toBeDefined();
+        // The CA is verified (no insecure_skip_verify), against the manager Service's DNS name; the
+        // operator mounts the Secret's CA where ca_file points (its tls-assets Secret).
+        const service = selectedServices(r, sm)[0];
+        expect(scrape.tls_config.insecure_skip_verify).toBeUndefined();
+        expect(scrape.tls_config.server_name).toBe(`${service.metadata.name}.${service.metadata.namespace}.svc`);
+        const assets = await getJson(c(), ['secret', '-n', STACK.namespace, `prometheus-${PROMETHEUS_NAME}-tls-assets-0`]);
+        const caFile = String(scrape.tls_config.ca_file);
+        expect(caFile.startsWith('/etc/prometheus/certs/')).toBe(true);
+        expect(Buffer.from(assets.data[caFile.slice('/etc/prometheus/certs/'.length)], 'base64').toString('utf8')).toBe(METRICS_CA.pem);
       }
     });
 

@@ -3,38 +3,8 @@
  * `vendor/virtrigaud-v0.3.11/internal/obs/metrics/metrics.go` (upstream's file at tag v0.3.11,
  * Apache-2.0, LICENSE beside it) is parsed here for every family's name, type, labels and buckets.
  */
-import { readFileSync } from 'fs';
-import { exponentialBuckets, PROFILE_LABELS, PROFILE_METRICS } from '../../lib/catalog/catalog';
-import { packagePath } from '../../lib/paths';
-
-interface Registration {
-  readonly name: string;
-  readonly type: 'counter' | 'gauge' | 'histogram';
-  readonly labels: readonly string[];
-  readonly buckets?: readonly number[];
-}
-
-const SOURCE = readFileSync(packagePath('vendor/virtrigaud-v0.3.11/internal/obs/metrics/metrics.go'), 'utf8');
-
-/** Every `registerer.New<Kind>Vec(prometheus.<Kind>Opts{…}, []string{…})` of the Go file. */
-function registrations(go: string): Registration[] {
-  const types = { Counter: 'counter', Gauge: 'gauge', Histogram: 'histogram' } as const;
-  const out: Registration[] = [];
-  const call = /registerer\.New(Counter|Gauge|Histogram)Vec\(\s*prometheus\.\1Opts\{([\s\S]*?)\},\s*\[\]string\{([^}]*)\},?\s*\)/g;
-  for (const [, kind, opts, labels] of go.matchAll(call)) {
-    const name = /Name:\s*"([^"]+)"/.exec(opts)?.[1];
-    if (!name) throw new Error(`a ${kind}Vec without a Name in metrics.go`);
-    const exp = /Buckets:\s*prometheus\.ExponentialBuckets\(([\d.]+),\s*([\d.]+),\s*(\d+)\)/.exec(opts);
-    if (/Buckets:/.test(opts) && !exp) throw new Error(`${name}: buckets this parser does not understand`);
-    out.push({
-      name,
-      type: types[kind as keyof typeof types],
-      labels: [...labels.matchAll(/"([^"]+)"/g)].map((m) => m[1]),
-      ...(exp ? { buckets: exponentialBuckets(Number(exp[1]), Number(exp[2]), Number(exp[3])) } : {}),
-    });
-  }
-  return out;
-}
+import { PROFILE_LABELS, PROFILE_METRICS } from '../../lib/catalog/catalog';
+import { Registration, registrations, UPSTREAM_METRICS_SOURCE as SOURCE } from './upstream-registrations';
 
 const upstream = registrations(SOURCE);
 const catalog = PROFILE_METRICS['v0.3.11'].filter((m) => m.source === 'registered');
@@ -47,7 +17,7 @@ describe('the v0.3.11 catalog profile is what VirtRigaud v0.3.11 registers', () 
 
   test('the same families, with the same types, labels (in order) and buckets', () => {
     const shape = (m: Registration) => ({ name: m.name, type: m.type, labels: [...m.labels], buckets: m.buckets ? [...m.buckets] : undefined });
-    const byName = (a: Registration, b: Registration) => a.name.localeCompare(b.name);
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
     expect(catalog.map(shape).sort(byName)).toEqual(upstream.map(shape).sort(byName));
   });
 
