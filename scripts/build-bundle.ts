@@ -27,7 +27,7 @@ import { dirname, join, relative, resolve } from 'path';
 import { BUNDLE_FILE, BUNDLE_MANIFEST_FILE, BundleManifest, loadBundle } from '../lib/cli/bundle';
 import type { CliIo } from '../lib/cli/cli';
 import { PACKAGE_ROOT } from '../lib/paths';
-import { CODE_CACHE_SUFFIX, codeCacheIdentity } from '../lib/rendering/schema/module-loader';
+import { CODE_CACHE_SUFFIX, codeCacheIdentity } from '../lib/schema/module-loader';
 
 const OUT_DIR = join(__dirname, '..', 'lib', 'cli');
 /** The bundle's entry, relative to the package root. */

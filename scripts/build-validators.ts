@@ -1,13 +1,13 @@
 /**
  * Generates the standalone schema validators into `build/generated/schema-validators/`
- * (run by `npm run build` after `tsc`). The compiled `lib/rendering/schema-validation.js` finds
+ * (run by `npm run build` after `tsc`). The compiled `lib/schema/schema-validation.js` finds
  * them there; without them it compiles validators at run time (slower cold start, same results).
  *
  *   node build/scripts/build-validators.js [--out <dir>]
  */
 import { rmSync } from 'fs';
 import { join, resolve } from 'path';
-import { generateValidators } from '../lib/rendering/schema/precompile';
+import { generateValidators } from '../lib/schema/precompile';
 
 function main(argv: readonly string[]): void {
   let outDir = join(__dirname, '..', 'generated', 'schema-validators');

@@ -7,5 +7,5 @@ export { runCli } from './cli';
 /** Whether renders in this process use the generated schema validators (the build checks the bundle finds them). */
 export function usesPrecompiledValidators(): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../rendering/schema-validation') as typeof import('../rendering/schema-validation')).schemaValidator().usesPrecompiled;
+  return (require('../schema/schema-validation') as typeof import('../schema/schema-validation')).schemaValidator().usesPrecompiled;
 }

@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import { codeCacheIdentity, LoadedModule, loadGeneratedModule } from '../rendering/schema/module-loader';
+import { codeCacheIdentity, LoadedModule, loadGeneratedModule } from '../schema/module-loader';
 
 export const BUNDLE_FILE = 'virtrigaud.bundle.js';
 export const BUNDLE_MANIFEST_FILE = 'virtrigaud.bundle.json';

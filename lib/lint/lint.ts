@@ -1,5 +1,5 @@
 import { LintError } from '../errors';
-import { readYamlFolder } from '../rendering/diff';
+import { readYamlFolder } from '../yaml-folder';
 import { parseAllDocuments } from 'yaml';
 import {
   checkDisruptionBudgets,
@@ -52,7 +52,7 @@ export function checkPromQL(objects: readonly Obj[]): Finding[] {
 /** Schema validity (Kubernetes 1.28 or the object's CRD). */
 export function checkSchemas(objects: readonly Obj[]): Finding[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { validateManifest } = require('../rendering/schema-validation') as typeof import('../rendering/schema-validation');
+  const { validateManifest } = require('../schema/schema-validation') as typeof import('../schema/schema-validation');
   return objects.flatMap((o) => validateManifest(o).map((v) => ({ check: 'schema', object: objectLabel(o), message: `${v.path ? `${v.path}: ` : ''}${v.message}` })));
 }
 

@@ -3,7 +3,7 @@ import { RenderError } from '../errors';
 import { VirtRigaud, VirtRigaudProps } from '../constructs/virtrigaud';
 import { Values, ValuesInput } from '../values/schema';
 import { compareManifests, ManifestLike } from './order';
-import { assertManifestsValid } from './schema-validation';
+import { assertManifestsValid } from '../schema/schema-validation';
 
 export interface Manifest extends ManifestLike {
   readonly [key: string]: unknown;

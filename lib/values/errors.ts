@@ -12,6 +12,9 @@ export interface ValueSource {
   readonly argument?: string;
 }
 
+/** Where each key path (formatted with {@link formatPath}) was last set. */
+export type SourceMap = ReadonlyMap<string, ValueSource>;
+
 export interface ValuesProblem {
   /** Dotted key path, e.g. `providers[0].endpoint`. */
   readonly path: string;

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'fs';
 import { Document, isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { formatPath, ValueSource, ValuesError } from './errors';
-import type { SourceMap } from './parse';
+import type { SourceMap } from './errors';
 import { applySetFlag, MAX_PADDING, SetFlag } from './strvals';
 import { HelmYamlError, helmValue, keyString } from './helm-yaml';
 

@@ -1,11 +1,10 @@
 import type { z } from 'zod';
-import { formatPath, ValueSource, ValuesError, ValuesProblem } from './errors';
+import { formatPath, SourceMap, ValueSource, ValuesError, ValuesProblem } from './errors';
 import { Values, valuesSchema } from './schema';
 import { suggestKey } from '../suggest';
 import { typedValue } from './strvals';
 
-/** Where each key path (formatted with {@link formatPath}) was last set. */
-export type SourceMap = ReadonlyMap<string, ValueSource>;
+export type { SourceMap };
 
 /** The source of the deepest prefix of `path` that has one. */
 export function sourceOf(sources: SourceMap | undefined, path: readonly PropertyKey[]): ValueSource | undefined {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, write
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { BUNDLE_FILE, BUNDLE_MANIFEST_FILE, BundleManifest, loadBundle } from '../../lib/cli/bundle';
-import { CODE_CACHE_SUFFIX, codeCacheIdentity } from '../../lib/rendering/schema/module-loader';
+import { CODE_CACHE_SUFFIX, codeCacheIdentity } from '../../lib/schema/module-loader';
 
 /** The launcher runs the bundle only while it matches what it was built from. */
 describe('CLI bundle loader', () => {

@@ -4,7 +4,7 @@
  */
 import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { VirtRigaud, VirtRigaudCrds, VirtRigaudManager, VirtRigaudNetworkPolicies, VirtRigaudProvider, Monitoring, ValuesError } from '../../lib';
-import { validateManifest } from '../../lib/rendering/schema-validation';
+import { validateManifest } from '../../lib/schema/schema-validation';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec?: any };
 

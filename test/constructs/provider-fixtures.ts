@@ -2,7 +2,7 @@
 import type { ProviderOptions } from '../../lib/props';
 import { Testing } from 'cdk8s';
 import { VirtRigaudProvider } from '../../lib/constructs/provider';
-import { assertManifestsValid, validateManifest } from '../../lib/rendering/schema-validation';
+import { assertManifestsValid, validateManifest } from '../../lib/schema/schema-validation';
 import { ProviderInput, providersSchema, ProviderValues } from '../../lib/values/provider-values';
 
 import { ctx } from '../release-context';

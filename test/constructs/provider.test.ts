@@ -3,7 +3,7 @@ import type { ProviderOptions } from '../../lib/props';
 import { markParsed } from '../../lib/parts/parse-part';
 import { VirtRigaudProvider } from '../../lib/constructs/provider';
 import { PROVIDER_TYPES } from '../../lib/values/provider-values';
-import { validateManifest } from '../../lib/rendering/schema-validation';
+import { validateManifest } from '../../lib/schema/schema-validation';
 import { ctx, expectValid, find, Manifest, parseProviders, SAMPLES, selects, synthProviders } from './provider-fixtures';
 
 const RESTRICTED_CONTAINER = {

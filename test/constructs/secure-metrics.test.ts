@@ -7,7 +7,7 @@
 import { lintManifests } from '../../lib/lint/lint';
 import { LEADER_ELECTION_RULES, MANAGER_CLUSTER_RULES, METRICS_AUTH_RULES } from '../../lib/constructs/manager-rbac';
 import { synthesize } from '../../lib/rendering/synth';
-import { validateManifest } from '../../lib/rendering/schema-validation';
+import { validateManifest } from '../../lib/schema/schema-validation';
 import { ValuesError } from '../../lib/values/errors';
 import type { ValuesInput } from '../../lib/values/schema';
 

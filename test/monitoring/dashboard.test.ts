@@ -1,7 +1,7 @@
 import { PROFILE_METRICS } from '../../lib/catalog/catalog';
 import { buildDashboard, SPEC_PANEL_TITLES } from '../../lib/monitoring/dashboard';
 import { validatePromQL } from '../../lib/monitoring/promql-validate';
-import { validateManifest } from '../../lib/rendering/schema-validation';
+import { validateManifest } from '../../lib/schema/schema-validation';
 import { ctx, synthMonitoring, values } from './helpers';
 
 interface Panel {

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { managerJobName, providerJobName, ReleaseContext } from '../../lib/constructs/context';
 import { VirtRigaud, VirtRigaudProps } from '../../lib/constructs/virtrigaud';
 import { JOB_LABEL } from '../../lib/constructs/labels';
-import { validateManifest } from '../../lib/rendering/schema-validation';
+import { validateManifest } from '../../lib/schema/schema-validation';
 import { ctx, Manifest, managerService, providerService, synthMonitoring } from './helpers';
 
 type Service = ReturnType<typeof managerService>;

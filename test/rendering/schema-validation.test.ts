@@ -11,10 +11,10 @@ import {
   knownKinds,
   objectRef,
   validateManifest,
-} from '../../lib/rendering/schema-validation';
-import { vendoredCrdDocuments } from '../../lib/rendering/schema/crds';
-import { CLUSTER_SCOPED_KINDS, KUBERNETES_RESOURCE_KINDS, loadKubernetesSchemas } from '../../lib/rendering/schema/kubernetes';
-import { CORE_KINDS, compactStandaloneCode, generateValidators } from '../../lib/rendering/schema/precompile';
+} from '../../lib/schema/schema-validation';
+import { vendoredCrdDocuments } from '../../lib/schema/crds';
+import { CLUSTER_SCOPED_KINDS, KUBERNETES_RESOURCE_KINDS, loadKubernetesSchemas } from '../../lib/schema/kubernetes';
+import { CORE_KINDS, compactStandaloneCode, generateValidators } from '../../lib/schema/precompile';
 
 type Obj = Record<string, any>;
 

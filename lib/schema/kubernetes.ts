@@ -4,7 +4,7 @@
  * loaded and transformed on first use).
  */
 import { readFileSync } from 'fs';
-import { packagePath } from '../../paths';
+import { packagePath } from '../paths';
 import { QUANTITY_PATTERN, DATE_TIME_PATTERN } from './patterns';
 import { JsonSchema, transformSchema } from './transform';
 

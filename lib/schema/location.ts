@@ -1,4 +1,4 @@
 import { join } from 'path';
 
-/** Where `npm run build` writes the generated validators, relative to the compiled `lib/rendering/` folder. */
+/** Where `npm run build` writes the generated validators, relative to the compiled `lib/schema/` folder. */
 export const GENERATED_DIR_FROM_RENDERING = join('..', '..', 'generated', 'schema-validators');

@@ -4,7 +4,7 @@
  * plus the shim that lets Ajv compile Go (RE2) patterns such as `^(?i)(abort|warn)?$`.
  */
 
-import { CRD_QUANTITY_SOURCE, QUANTITY_SOURCE } from '../../conventions/patterns';
+import { CRD_QUANTITY_SOURCE, QUANTITY_SOURCE } from '../conventions/patterns';
 
 /** Kubernetes resource.Quantity, as the API server parses it (for built-in kinds). */
 export const QUANTITY_PATTERN = QUANTITY_SOURCE;

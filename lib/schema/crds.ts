@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { packagePath } from '../../paths';
+import { packagePath } from '../paths';
 import { JsonSchema, hoistObjectSchemas, transformSchema } from './transform';
 
 /** Folders (inside the package) whose `*.yaml` files are CRDs to know. */

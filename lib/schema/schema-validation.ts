@@ -10,8 +10,8 @@
  * compilation, or to a folder to use validators generated elsewhere.
  */
 import { join } from 'path';
-import { GENERATED_DIR_FROM_RENDERING } from './schema/location';
-import { SchemaValidator, SchemaValidatorOptions, ValidatorOrigin } from './schema/validator';
+import { GENERATED_DIR_FROM_RENDERING } from './location';
+import { SchemaValidator, SchemaValidatorOptions, ValidatorOrigin } from './validator';
 
 export { SchemaValidator };
 export type { SchemaValidatorOptions, ValidatorOrigin };

@@ -8,7 +8,7 @@ import {
   DNS1123_LABEL as DNS1123_LABEL_RE,
   DNS1123_SUBDOMAIN as DNS1123_SUBDOMAIN_RE,
   QUALIFIED_NAME as LABEL_NAME_RE,
-} from '../../conventions/patterns';
+} from '../conventions/patterns';
 
 /** Kinds whose names are path segments (ValidatePathSegmentName), e.g. `system:metrics-reader`. */
 const PATH_SEGMENT_NAME_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
