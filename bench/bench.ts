@@ -31,7 +31,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, loadavg, tmpdir, totalmem, type as osType, release as osRelease } from 'os';
 import { join, relative, resolve } from 'path';
 import { packagePath, PACKAGE_ROOT } from '../lib/paths';
-import { packageUpstreamChart, UPSTREAM_TAG, upstreamModuleDir } from '../scripts/upstream-chart';
+import { CHART_MONITORING_VALUES, packageUpstreamChart, UPSTREAM_TAG, upstreamModuleDir } from '../scripts/upstream-chart';
 
 interface Options {
   runs: number;
@@ -121,16 +121,6 @@ function makeCases(tmp: string): Case[] {
 // --- the helm peer ---
 
 const HELM_BINARY = 'helm-v3.22.0';
-/** The chart's values that turn its monitoring on (its values.yaml, `observability`). */
-const CHART_MONITORING_VALUES = `observability:
-  prometheus:
-    enabled: true
-    serviceMonitor: { enabled: true }
-    prometheusRule: { enabled: true }
-  grafana:
-    enabled: true
-    dashboards: { enabled: true }
-`;
 
 /** The built helm peer (same lookup as test/e2e/peers.ts), or undefined. */
 function helmPeer(): string | undefined {

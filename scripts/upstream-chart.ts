@@ -17,6 +17,17 @@ import { join } from 'path';
 export const UPSTREAM_MODULE = 'github.com/projectbeskar/virtrigaud';
 export const UPSTREAM_TAG = 'v0.3.11';
 
+/** The chart's values that turn its monitoring on (its values.yaml, `observability`). */
+export const CHART_MONITORING_VALUES = `observability:
+  prometheus:
+    enabled: true
+    serviceMonitor: { enabled: true }
+    prometheusRule: { enabled: true }
+  grafana:
+    enabled: true
+    dashboards: { enabled: true }
+`;
+
 /** The VirtRigaud module folder (`go mod download -json`), or why there is none. */
 export function upstreamModuleDir(): { dir: string } | { missing: string } {
   // As scripts/e2e-build.sh: Go's default install folder when `go` is not on PATH.

@@ -20,7 +20,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../../lib/constructs/labels';
 import { packagePath } from '../../lib/paths';
-import { packageUpstreamChart, UPSTREAM_TAG, upstreamModuleDir } from '../../scripts/upstream-chart';
+import { CHART_MONITORING_VALUES, packageUpstreamChart, UPSTREAM_TAG, upstreamModuleDir } from '../../scripts/upstream-chart';
 import { controlPlaneBinaries, ControlPlane, KubectlResult, run } from './control-plane';
 import { missingPeers, peerBinary } from './peers';
 import { expectClean, installPrometheusOperatorCrds, K8sObject, key, parseObjects, synth } from './releases';
@@ -37,16 +37,6 @@ export function docSteps(markdown: string): string[] {
   return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
 }
 
-/** The chart's values a user who wants its monitoring sets (chart values.yaml, `observability`). */
-const CHART_VALUES = `observability:
-  prometheus:
-    enabled: true
-    serviceMonitor: { enabled: true }
-    prometheusRule: { enabled: true }
-  grafana:
-    enabled: true
-    dashboards: { enabled: true }
-`;
 
 /** Why the suite cannot run, besides the control-plane binaries (suite.ts reports those). */
 function unavailable(): string | undefined {
@@ -171,7 +161,7 @@ if (!built) {
     test(`helm install of chart ${UPSTREAM_TAG}, then every step of docs/migrating-from-helm.md`, async () => {
       const k = cp().kubectl;
       const t0 = Date.now();
-      writeFileSync(join(work, 'chart-values.yaml'), CHART_VALUES);
+      writeFileSync(join(work, 'chart-values.yaml'), CHART_MONITORING_VALUES);
       const install = await helm(['install', RELEASE, chart, '-n', NAMESPACE, '--create-namespace', '-f', join(work, 'chart-values.yaml'), '--no-hooks']);
       expect({ code: install.code, stderr: install.stderr }).toEqual({ code: 0, stderr: '' });
       // What the hook Job runs (templates/crd-upgrade-job.yaml): kubectl apply --server-side=true --force-conflicts per CRD.
