@@ -3,11 +3,12 @@
  * behind; a started one is the real thing (its own /version, RBAC, TokenRequest) and stop()
  * removes everything.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ControlPlane, controlPlaneBinaries, startControlPlane } from './control-plane';
+import { e2eTempDir } from './processes';
 import { describeControlPlanes, peersBuilt } from './suite';
 
 /** Processes whose command line mentions `text` (a data folder). */
@@ -33,7 +34,7 @@ function occupyPort(): Promise<{ server: Server; port: number }> {
 
 let parent: string;
 beforeEach(() => {
-  parent = mkdtempSync(join(tmpdir(), 'virtrigaud-e2e-bad-start-'));
+  parent = e2eTempDir('bad-start');
 });
 afterEach(() => {
   rmSync(parent, { recursive: true, force: true });

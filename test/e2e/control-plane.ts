@@ -10,17 +10,20 @@
  * No controller-manager or scheduler runs: Deployments are stored but create no Pods.
  *
  * A start that fails (binary missing, port taken, etcd or the API server not ready) throws one
- * message naming the step and leaves no process and no folder behind.
+ * message naming the step and leaves no process and no folder behind. The servers die with the
+ * process that started them, however it ends, and their folder goes too (processes.ts); those of
+ * the e2e:up playground (`detached`) stay until `npm run e2e:down`.
  */
-import { spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { randomBytes, generateKeyPairSync } from 'crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { get as httpGet } from 'http';
 import { get as httpsGet } from 'https';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { peerBinary } from './peers';
+import { e2eTempDir, spawnServer, spawnTied } from './processes';
 
 export type KubeVersion = '1.28' | '1.37';
 /** The API-server versions the e2e suites run on: the schema the toolkit targets, the newest stable. */
@@ -191,11 +194,16 @@ function kubeconfigText(server: string, ca: string, token: string): string {
 /** Runs a binary with stdin `input`; never rejects (a spawn error is reported as stderr, code null). */
 export function run(binary: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<KubectlResult> {
   return new Promise((resolve) => {
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    let child: ChildProcess;
+    try {
+      child = spawnTied(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    } catch (e) {
+      return resolve({ stdout: '', stderr: (e as Error).message, code: null });
+    }
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => {
       stderr += `\n(killed after ${options.timeoutMs}ms)`;
       child.kill('SIGKILL');
@@ -208,8 +216,8 @@ export function run(binary: string, args: readonly string[], options: { input?: 
       clearTimeout(timer);
       resolve({ stdout, stderr, code });
     });
-    child.stdin.on('error', () => undefined); // the child may exit before reading all of stdin
-    child.stdin.end(options.input ?? '');
+    child.stdin!.on('error', () => undefined); // the child may exit before reading all of stdin
+    child.stdin!.end(options.input ?? '');
   });
 }
 
@@ -238,7 +246,10 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlane> {
   const bins = { etcd: binary('etcd'), apiserver: binary('apiserver'), kubectl: binary('kubectl') };
 
   step = 'creating the data folder';
-  const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), `virtrigaud-e2e-${version}-`));
+  // Removed with this process however it ends, except the playground's (detached).
+  const dir = options.parentDir || options.detached
+    ? mkdtempSync(join(options.parentDir ?? tmpdir(), `virtrigaud-e2e-${version}-`))
+    : e2eTempDir(version);
   const entry = { pids: [] as number[], dir };
   if (!options.detached) {
     installExitHandlers();
@@ -255,19 +266,26 @@ async function startOnce(options: ControlPlaneOptions): Promise<ControlPlane> {
 
   const exited = new Map<number, number | string>();
   const startProcess = (bin: string, args: string[], log: string): number => {
-    const fd = openSync(join(dir, log), 'a');
     try {
-      const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
-      child.on('error', () => undefined); // reported below: a child that could not start has no pid
-      const pid = child.pid;
-      if (pid === undefined) fail(`cannot run ${bin}`);
-      entry.pids.push(pid!);
-      child.on('exit', (code, signal) => exited.set(pid!, code ?? signal ?? 'unknown'));
-      if (options.detached) child.unref();
-      return pid!;
-    } finally {
-      closeSync(fd);
+      accessSync(bin, constants.X_OK);
+    } catch (e) {
+      fail(`cannot run ${bin}: ${(e as Error).message}`);
     }
+    let child: ChildProcess;
+    if (options.detached) {
+      const fd = openSync(join(dir, log), 'a');
+      child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
+      closeSync(fd);
+      child.on('error', () => undefined); // reported below: a child that could not start has no pid
+      child.unref();
+    } else {
+      child = spawnServer(bin, args, join(dir, log)); // dies with this process
+    }
+    const pid = child.pid;
+    if (pid === undefined) return fail(`cannot run ${bin}`);
+    entry.pids.push(pid);
+    child.on('exit', (code, signal) => exited.set(pid, code ?? signal ?? 'unknown'));
+    return pid;
   };
   const waitFor = async (pid: number, log: string, timeoutMs: number, ready: () => Promise<boolean>): Promise<void> => {
     const deadline = Date.now() + timeoutMs;

@@ -8,7 +8,6 @@
  * README's "Helm compatibility" section). Nulls compare as absent (see helm-values.ts `canonical`).
  */
 import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import fc from 'fast-check';
 import { check } from '../properties/fc-settings';
@@ -16,6 +15,7 @@ import { RECORDED } from '../values/helm-recorded';
 import { CORPUS, stricter, STRICTER } from './helm-values-corpus';
 import { HELM_BINARY, helmValues, ourValues, Outcome, ValuesCase, writeProbeChart } from './helm-values';
 import { peerBinary } from './peers';
+import { e2eTempDir } from './processes';
 import { peersBuilt } from './suite';
 
 const HELM = HELM_BINARY;
@@ -38,7 +38,7 @@ if (peersBuilt(SUITE, [HELM])) {
   let root: string;
   let chart: string;
   beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'helm-values-'));
+    root = e2eTempDir('helm-values');
     chart = join(root, 'probe');
     writeProbeChart(chart);
   });

@@ -3,14 +3,15 @@
  * the operator (built by `npm run e2e:build` from e2e/peers/prometheus-operator) run against an e2e
  * control plane, and what it generates (configuration Secret, rule ConfigMaps).
  */
-import { ChildProcess, spawn } from 'child_process';
-import { closeSync, openSync, writeFileSync } from 'fs';
+import { ChildProcess } from 'child_process';
+import { writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { join } from 'path';
 import { parse as parseYaml } from 'yaml';
 import { gunzipSync } from 'zlib';
 import { ControlPlane, run } from './control-plane';
 import { peerBinary } from './peers';
+import { spawnServer } from './processes';
 import { expectClean } from './releases';
 
 export const OPERATOR = 'prometheus-operator-v0.93.0';
@@ -120,16 +121,10 @@ export async function applyOperatorCrds(cp: ControlPlane, work: string): Promise
 /** Starts the operator on loopback against the control plane, logging JSON to `log`; never outlives this process. */
 export async function startOperator(cp: ControlPlane, log: string): Promise<ChildProcess> {
   const port = await freePort();
-  const fd = openSync(log, 'w');
-  const operator = spawn(peerBinary(OPERATOR)!, [
+  return spawnServer(peerBinary(OPERATOR)!, [
     `--web.listen-address=127.0.0.1:${port}`,
     '--log-format=json',
     // Write `status.bindings` on ServiceMonitors and PrometheusRules (accepted or not, and why).
     '--feature-gates=StatusForConfigurationResources=true',
-  ], { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, KUBECONFIG: cp.kubeconfig } });
-  closeSync(fd);
-  const pgid = operator.pid;
-  // Never outlive this process (jest killed, suite aborted).
-  if (pgid) process.once('exit', () => { try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ } });
-  return operator;
+  ], log, { ...process.env, KUBECONFIG: cp.kubeconfig });
 }

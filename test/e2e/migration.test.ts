@@ -14,15 +14,15 @@
  *   the CLI from TypeScript sources in a child process takes half a minute on a loaded machine.
  */
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { request as httpsRequest } from 'https';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../../lib/constructs/labels';
 import { packagePath } from '../../lib/paths';
 import { CHART_MONITORING_VALUES, packageUpstreamChart, UPSTREAM_TAG, upstreamModuleDir } from '../../scripts/upstream-chart';
 import { controlPlaneBinaries, ControlPlane, KubectlResult, run } from './control-plane';
 import { missingPeers, peerBinary } from './peers';
+import { e2eTempDir } from './processes';
 import { expectClean, installPrometheusOperatorCrds, K8sObject, key, parseObjects, synth } from './releases';
 import { controlPlanesBuilt, describeControlPlanes } from './suite';
 
@@ -143,7 +143,7 @@ if (!built) {
     const helm = (args: string[]): Promise<KubectlResult> => run(peerBinary(HELM)!, [...args, '--kubeconfig', cp().kubeconfig], { env });
 
     beforeAll(async () => {
-      work = mkdtempSync(join(tmpdir(), 'virtrigaud-e2e-migration-'));
+      work = e2eTempDir('migration');
       chart = packageUpstreamChart(moduleDir, work);
       const bin = join(work, 'bin');
       const home = join(work, 'home');

@@ -6,12 +6,13 @@
  * A veth pair: this end, in the host's network namespace, gets 198.18.x.y/30 (RFC 2544's benchmark
  * range, never routed); the other end lives in a network namespace held by a `sleep` process of
  * our own. Traffic to the address is local delivery; nothing leaves the machine. When the holder
- * dies (stop(), or this process exits however it does) the namespace goes and the kernel removes
+ * dies (stop(), or with this process however it ends: processes.ts) the namespace goes and the kernel removes
  * both ends of the pair, so nothing is left behind. Needs CAP_NET_ADMIN (root) and iproute2.
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import { readlinkSync } from 'fs';
 import { stopProcessGroups } from './control-plane';
+import { spawnTied } from './processes';
 
 export interface PrivateAddress {
   /** The address servers listen on, e.g. 198.18.12.9. */
@@ -33,10 +34,10 @@ export async function createPrivateAddress(): Promise<PrivateAddress> {
   const ip = `198.${18 + (block >> 16)}.${(block >> 8) & 255}.${(block & 255) + 1}`;
   const peerIp = `198.${18 + (block >> 16)}.${(block >> 8) & 255}.${(block & 255) + 2}`;
   const name = `vre2e${process.pid}`;
-  const holder = spawn('unshare', ['--net', 'sleep', 'infinity'], { detached: true, stdio: 'ignore' });
+  const holder = spawnTied('unshare', ['--net', 'sleep', 'infinity'], { detached: true, stdio: 'ignore' });
+  holder.on('error', () => undefined);
   const pid = holder.pid;
   if (pid === undefined) throw new Error('private address: cannot run unshare (util-linux)');
-  process.once('exit', () => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } });
   const stop = async () => {
     await stopProcessGroups([pid]);
     // The kernel removes the pair with the namespace; this is for a pair created before it moved.

@@ -13,10 +13,9 @@
  * One API-server version is enough here (1.28, the schema the toolkit targets): the operator's
  * output does not depend on it.
  */
-import { ChildProcess, spawn } from 'child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { ChildProcess } from 'child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer as createHttpServer } from 'http';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import { stringify as toYaml } from 'yaml';
 import { ControlPlane, controlPlaneBinaries, KubeVersion, run, startControlPlane, stopProcessGroups } from './control-plane';
@@ -25,6 +24,7 @@ import {
   reloaderExpanded, STACK, startOperator, until as untilAny,
 } from './kube-prometheus-stack';
 import { EXAMPLES_DIR, expectClean, K8sObject, parseObjects, PROMETHEUS_OPERATOR_CRDS, synth } from './releases';
+import { e2eTempDir, spawnServer } from './processes';
 import { peersBuilt } from './suite';
 
 const SUITE = 'e2e prometheus operator';
@@ -159,7 +159,7 @@ if (built) {
     };
 
     beforeAll(async () => {
-      work = mkdtempSync(join(tmpdir(), 'virtrigaud-e2e-prom-'));
+      work = e2eTempDir('prom');
       cp = await startControlPlane({ version: VERSION });
       console.log(`${SUITE}: kube-apiserver ${cp.serverVersion} (Kubernetes ${VERSION}; one version is enough, the operator's output does not depend on it) at ${cp.server}`);
 
@@ -348,9 +348,7 @@ if (built) {
       // a 1s interval so that the first scrape comes at once.
       writeFileSync(join(dir, 'prometheus.yaml'), toYaml({ global: config.global, rule_files: rules, scrape_configs: [{ ...scrape, scrape_interval: '1s', scrape_timeout: '1s', static_configs: services }] }));
       const port = await freePort();
-      const fd = openSync(join(dir, 'prometheus.log'), 'w');
-      const prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { detached: true, stdio: ['ignore', fd, fd] });
-      closeSync(fd);
+      const prometheus = spawnServer('prometheus', [`--config.file=${join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], join(dir, 'prometheus.log'));
       try {
         const api = async (path: string) => {
           const res = await fetch(`http://127.0.0.1:${port}${path}`).catch(() => undefined);

@@ -12,10 +12,9 @@
  * with the names, help, types and label names read from upstream's metrics.go, whose error
  * counters grow with every scrape. It is stopped and started again to drive VirtrigaudManagerDown.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { ChildProcess, spawnSync } from 'child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer, IncomingMessage, Server } from 'http';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import { stringify as toYaml } from 'yaml';
 import { registrations, UPSTREAM_METRICS_SOURCE } from '../monitoring/upstream-registrations';
@@ -26,6 +25,7 @@ import {
 } from './kube-prometheus-stack';
 import { peerBinary } from './peers';
 import { createPrivateAddress, PrivateAddress } from './private-address';
+import { e2eTempDir, spawnServer } from './processes';
 import { expectClean, K8sObject, parseObjects, synth } from './releases';
 import { peersBuilt } from './suite';
 
@@ -198,19 +198,13 @@ if (built) {
     };
     const alerts = async (name: string): Promise<any[]> => ((await api('/api/v1/alerts'))?.alerts ?? []).filter((a: any) => a.labels.alertname === name);
     const spawnLogged = (bin: string, args: string[], log: string): ChildProcess => {
-      const fd = openSync(join(work, log), 'w');
-      const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
-      closeSync(fd);
-      if (child.pid) {
-        pids.push(child.pid);
-        const pgid = child.pid;
-        process.once('exit', () => { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } });
-      }
+      const child = spawnServer(bin, args, join(work, log));
+      if (child.pid) pids.push(child.pid);
       return child;
     };
 
     beforeAll(async () => {
-      work = mkdtempSync(join(tmpdir(), 'virtrigaud-e2e-prometheus-'));
+      work = e2eTempDir('prometheus');
       net = await createPrivateAddress();
       cp = await startControlPlane({ version: VERSION });
       console.log(`${SUITE}: kube-apiserver ${cp.serverVersion} at ${cp.server}; manager stand-in and Alertmanager on ${net.ip}`);

@@ -3,13 +3,13 @@
  * release, every example, every environment), in both layouts, rendered by the CLI as
  * `npm run synth` renders them; and helpers to apply, read back and remove them on a control plane.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { readdirSync, readFileSync, rmSync } from 'fs';
 import { basename, join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../../lib/cli/cli';
 import { packagePath } from '../../lib/paths';
 import { ControlPlane, KubectlResult } from './control-plane';
+import { e2eTempDir } from './processes';
 
 export type Layout = 'single' | 'per-resource';
 export const LAYOUTS: readonly Layout[] = ['single', 'per-resource'];
@@ -65,7 +65,7 @@ export const ENVIRONMENTS_DIR = packagePath('examples', 'environments');
 
 /** Every release of this repository rendered into a new temporary folder, both layouts. */
 export function renderReleases(): { root: string; releases: Release[] } {
-  const root = mkdtempSync(join(tmpdir(), 'virtrigaud-e2e-render-'));
+  const root = e2eTempDir('render');
   const examples = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml')).sort();
   const sources: Array<{ name: string; args: string[] }> = [
     { name: 'default', args: [] },

@@ -9,8 +9,7 @@
  * (test/rendering/yaml-readers.ts) and the emitter on single strings.
  */
 import { execFileSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
@@ -25,6 +24,7 @@ import * as arb from '../properties/arbitraries';
 import { runs, SEED } from '../properties/fc-settings';
 import { goYamlV2Plain, NOT_JSON, PLAIN, TRAPS } from '../rendering/yaml-readers';
 import { peerBinary } from './peers';
+import { e2eTempDir } from './processes';
 
 const BINARY = 'k8s-yaml-json';
 
@@ -37,7 +37,7 @@ type GoFile = GoDocument[] | { error: string };
 
 /** Writes the files under a fresh temporary folder and reads all of them with one run of the binary. */
 function readWithGo(files: readonly { path: string; content: string }[]): Map<string, GoFile> {
-  const dir = mkdtempSync(join(tmpdir(), 'yaml-readers-'));
+  const dir = e2eTempDir('yaml-readers');
   try {
     const paths = files.map((f, i) => {
       const p = join(dir, String(i), f.path);
