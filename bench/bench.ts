@@ -30,7 +30,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { cpus, loadavg, tmpdir, totalmem, type as osType, release as osRelease } from 'os';
 import { join, relative, resolve } from 'path';
-import { packagePath, PACKAGE_ROOT } from '../lib/paths';
+import { PACKAGE_ROOT } from '../lib/paths';
+import { HELM_BINARY, peerBinary } from '../scripts/peers';
 import { CHART_MONITORING_VALUES, packageUpstreamChart, UPSTREAM_TAG, upstreamModuleDir } from '../scripts/upstream-chart';
 
 interface Options {
@@ -120,17 +121,9 @@ function makeCases(tmp: string): Case[] {
 
 // --- the helm peer ---
 
-const HELM_BINARY = 'helm-v3.22.0';
-
-/** The built helm peer (same lookup as test/e2e/peers.ts), or undefined. */
-function helmPeer(): string | undefined {
-  const path = join(process.env.VIRTRIGAUD_E2E_CACHE || packagePath('.cache', 'e2e'), 'bin', HELM_BINARY);
-  return existsSync(path) ? path : undefined;
-}
-
 /** `helm template` of the upstream chart, or why it cannot run. */
 function helmTemplateCommand(tmp: string): { cmd: string; args: (out: string) => string[] } | { missing: string } {
-  const helm = helmPeer();
+  const helm = peerBinary(HELM_BINARY);
   if (!helm) return { missing: `${HELM_BINARY} is not built (npm run e2e:build -- helm)` };
   const module = upstreamModuleDir();
   if ('missing' in module) return { missing: module.missing };

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ControlPlane, controlPlaneBinaries, KUBE_VERSIONS, KubeVersion, startControlPlane, stopProcessGroups } from '../test/e2e/control-plane';
-import { e2eCache, peerBinary } from '../test/e2e/peers';
+import { e2eCache, peerBinary } from './peers';
 
 /** What `up` records for `down`: the control plane's data, without its methods. */
 type State = Pick<ControlPlane, 'version' | 'serverVersion' | 'server' | 'kubeconfig' | 'dir' | 'pids'>;

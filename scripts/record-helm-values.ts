@@ -10,8 +10,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { packagePath } from '../lib/paths';
 import { CORPUS } from '../test/e2e/helm-values-corpus';
-import { HELM_BINARY, recordCorpus } from '../test/e2e/helm-values';
-import { peerBinary } from '../test/e2e/peers';
+import { recordCorpus } from '../test/e2e/helm-values';
+import { HELM_BINARY, peerBinary } from './peers';
 
 const helm = peerBinary(HELM_BINARY);
 if (!helm) {

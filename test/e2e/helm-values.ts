@@ -165,8 +165,8 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The Helm binary the suite and the recording use (e2e/peers/helm). */
-export const HELM_BINARY = 'helm-v3.22.0';
+/** The Helm binary the suite and the recording use (its home: scripts/peers.ts). */
+export { HELM_BINARY } from './peers';
 
 /** Helm's outcome for every case, without error texts (they name temporary paths). */
 export function recordCorpus(helm: string, root: string, corpus: Readonly<Record<string, ValuesCase>>): Record<string, { ok: true; json: string } | { ok: false }> {

@@ -21,13 +21,12 @@ import { INSTANCE_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../../lib/construc
 import { packagePath } from '../../lib/paths';
 import { CHART_MONITORING_VALUES, packageUpstreamChart, UPSTREAM_TAG, upstreamModuleDir } from '../../scripts/upstream-chart';
 import { controlPlaneBinaries, ControlPlane, KubectlResult, run } from './control-plane';
-import { missingPeers, peerBinary } from './peers';
+import { HELM_BINARY as HELM, missingPeers, peerBinary } from './peers';
 import { e2eTempDir } from './processes';
 import { expectClean, installPrometheusOperatorCrds, K8sObject, key, parseObjects, synth } from './releases';
 import { controlPlanesBuilt, describeControlPlanes } from './suite';
 
 const SUITE = 'e2e migration from the Helm chart';
-const HELM = 'helm-v3.22.0';
 const RELEASE = 'virtrigaud';
 const NAMESPACE = 'virtrigaud-system';
 export const MIGRATION_DOC = packagePath('docs', 'migrating-from-helm.md');

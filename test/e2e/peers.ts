@@ -1,21 +1,12 @@
 /**
  * The real upstream binaries (kube-apiserver, kubectl, etcd, ...) that `npm run e2e:build`
  * (scripts/e2e-build.sh) builds from the Go modules in e2e/peers/ into $VIRTRIGAUD_E2E_CACHE/bin.
+ * Their lookup lives in scripts/peers.ts, which the bench (built without test/) uses too.
  */
-import { existsSync } from 'fs';
 import { join } from 'path';
-import { packagePath } from '../../lib/paths';
+import { e2eCache, peerBinary } from '../../scripts/peers';
 
-/** The e2e cache folder: built binaries (bin/), build stamps, the e2e:up playground's state. */
-export function e2eCache(): string {
-  return process.env.VIRTRIGAUD_E2E_CACHE || packagePath('.cache', 'e2e');
-}
-
-/** The path of a built peer binary, or undefined when it has not been built. */
-export function peerBinary(name: string): string | undefined {
-  const path = join(e2eCache(), 'bin', name);
-  return existsSync(path) ? path : undefined;
-}
+export { e2eCache, HELM_BINARY, peerBinary } from '../../scripts/peers';
 
 /**
  * The names among `names` that are not built, and one line saying what a suite skipped and how to
