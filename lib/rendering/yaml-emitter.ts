@@ -13,7 +13,8 @@
  * read YAML with Go's sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 rules):
  * - a string is quoted when go-yaml v2, the YAML 1.1 types (`yaml`'s yaml-1.1 schema) or the
  *   YAML 1.2 core schema would read it plain as anything else: `on`, `Off`, `y`, `~`, `0o17`,
- *   `017`, `0X1F`, `1_000`, `12e3`, `1:20`, `2024-01-02`, `e3`, a key `<<` (see nonString);
+ *   `017`, `0X1F`, `1_000`, `.5_5`, `0b-101`, `12e3`, `1:20`, `2024-01-02`, `e3`, a key `<<`
+ *   (see nonString; go-yaml v2's resolution is the one port in lib/values/helm-yaml.ts);
  * - characters YAML 1.1 takes for line breaks (U+0085, U+2028, U+2029) or go-yaml v2 refuses raw
  *   (C1 controls, U+FFFE, U+FFFF) are escaped in double quotes;
  * - a top-level key that starts with a byte-order mark is quoted (kubectl drops the mark);
@@ -27,6 +28,7 @@
  * the renders with the real Go reader.
  */
 import type { ToStringOptions, DocumentOptions, SchemaOptions, CreateNodeOptions } from 'yaml';
+import { resolvePlain } from '../values/helm-yaml';
 
 /** The `yaml` options this emitter reproduces: no anchors, no line folding, YAML 1.2. */
 export const YAML_OPTIONS: DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions = {
@@ -91,12 +93,6 @@ const WORDS = new Set([
 /** The merge key of go-yaml v2 and YAML 1.1 (a value `<<` is a string). */
 const MERGE_KEY = '<<';
 /**
- * go-yaml v2 numbers, after it drops every `_`: Go's strconv.ParseInt/ParseUint with base 0
- * (0b, 0o, 0x in either case; a leading 0 is octal) or its float form (yamlStyleFloat).
- */
-const GO_PREFIXED_INT = /^([-+]?)0[bBoOxX]/;
-const GO_INT_OR_FLOAT = /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
-/**
  * The YAML 1.1 int, float, base-60 and timestamp types (https://yaml.org/type/, as `yaml`'s
  * yaml-1.1 schema reads them: `_` only after the first digit; its float needs no digit, so `e3`
  * and `.` are floats too).
@@ -124,19 +120,8 @@ function nonString(s: string): boolean {
   if (!digitOrSign && c !== 0x2e /* . */) return (c === 0x65 /* e */ || c === 0x45) /* E */ && YAML11_FLOAT_EXP.test(s);
   for (const re of CORE_NUMBER) if (re.test(s)) return true;
   for (const re of YAML11_NUMBER_OR_TIME) if (re.test(s)) return true;
-  // Go reads `.`-led floats without dropping `_`; the patterns above cover every one it reads.
-  if (!digitOrSign) return false;
-  const plain = s.includes('_') ? s.replace(/_/g, '') : s;
-  if (!GO_INT_OR_FLOAT.test(plain)) return false;
-  // Out of range for Go, it stays a string: ints beyond int64 (uint64 unsigned), floats beyond float64.
-  const prefixed = GO_PREFIXED_INT.exec(plain);
-  if (!prefixed) return isFinite(Number(plain));
-  const digits = plain.slice(prefixed[0].length);
-  const base = { b: 2, o: 8, x: 16 }[plain[prefixed[0].length - 1].toLowerCase() as 'b' | 'o' | 'x'];
-  let n = 0n;
-  for (const d of digits) n = n * BigInt(base) + BigInt(parseInt(d, 16));
-  const sign = prefixed[1];
-  return n <= (sign === '' ? 2n ** 64n - 1n : sign === '-' ? 2n ** 63n : 2n ** 63n - 1n);
+  // go-yaml v2 (out of range for Go, a number stays a string).
+  return resolvePlain(s).tag !== 'str';
 }
 
 /**

@@ -23,6 +23,11 @@ const SPECIAL_FLOATS = new Map<string, number>([
 /** Go's strconv.ParseInt(s, 0, 64) syntax (after go-yaml removed every `_`). */
 const GO_INT = /^([+-]?)(?:0([xX])([0-9a-fA-F]+)|0([oO])([0-7]+)|0([bB])([01]+)|0([0-7]*)|([1-9][0-9]*))$/;
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/**
+ * go-yaml v2's own binary forms, tried after strconv: ParseInt(in[2:], 2) of `0b…`, whose digits
+ * may start with a sign (`0b-101` is -5), and ParseInt("-" + in[3:], 2) of `-0b…`.
+ */
+const GO_YAML_BINARY = /^(?:0b([-+]?[01]+)|-0b([01]+))$/;
 /** Go's ParseFloat of a scalar starting with a dot (underscores between digits allowed). */
 const DOT_FLOAT = /^\.[0-9]+(_[0-9]+)*([eE][-+]?[0-9]+(_[0-9]+)*)?$/;
 const INT64_MIN = -(2n ** 63n);
@@ -38,6 +43,14 @@ function goInt(text: string): { value: bigint; uint: boolean } | undefined {
   if (n >= INT64_MIN && n <= INT64_MAX) return { value: n, uint: false };
   if (sign === '' && n <= UINT64_MAX) return { value: n, uint: true };
   return undefined;
+}
+
+function goYamlBinary(text: string): bigint | undefined {
+  const m = GO_YAML_BINARY.exec(text);
+  if (!m) return undefined;
+  const digits = m[1] ?? `-${m[2]}`;
+  const n = digits[0] === '-' ? -BigInt(`0b${digits.slice(1)}`) : BigInt(`0b${digits.replace('+', '')}`);
+  return n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
 }
 
 /** go-yaml v2's resolve() of an untagged plain scalar (timestamps stay strings for Helm, like any other text). */
@@ -63,6 +76,8 @@ export function resolvePlain(text: string): Resolved {
       const f = Number(plain);
       if (Number.isFinite(f)) return { tag: 'float', value: f };
     }
+    const binary = goYamlBinary(plain);
+    if (binary !== undefined) return { tag: 'int', value: Number(binary), int: binary, uint: false };
   }
   return { tag: 'str', value: text };
 }

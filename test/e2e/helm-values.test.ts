@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { join } from 'path';
 import fc from 'fast-check';
 import { check } from '../properties/fc-settings';
+import { NUMBER_FORMS } from '../rendering/yaml-readers';
 import { RECORDED } from '../values/helm-recorded';
 import { CORPUS, stricter, STRICTER } from './helm-values-corpus';
 import { HELM_BINARY, helmValues, ourValues, Outcome, ValuesCase, writeProbeChart } from './helm-values';
@@ -65,6 +66,19 @@ if (peersBuilt(SUITE, [HELM])) {
       expect(differences).toEqual([]);
       expect({ staleRecordings: stale, hint: 'run ts-node --transpile-only scripts/record-helm-values.ts' }).toEqual({ staleRecordings: [], hint: expect.any(String) });
     }, 240_000);
+
+    test(`number forms (${NUMBER_FORMS.length}: underscores, leading dots, signs, base prefixes, exponents) as values and keys: equal to Helm's`, () => {
+      const differences: string[] = [];
+      let compared = 0;
+      for (const form of NUMBER_FORMS) {
+        const { difference, helm: theirs, ours } = compare(helm, chart, root, form, { files: [`v: ${form}\nl: [${form}]\nm:\n  ${form}: x\n`] });
+        if (difference) differences.push(difference);
+        if (theirs.ok && ours.ok) compared++;
+      }
+      console.log(`${SUITE}: number forms ${NUMBER_FORMS.length}, ${compared} accepted by both and equal`);
+      expect(differences).toEqual([]);
+      expect(compared).toBeGreaterThan(NUMBER_FORMS.length * 0.9);
+    }, 120_000);
 
     test('every reason we are stricter than Helm is one Helm accepts', () => {
       for (const s of STRICTER) expect(s.why).toMatch(/Helm/);

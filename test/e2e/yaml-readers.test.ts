@@ -22,7 +22,7 @@ import { isValidLabelKey, isValidLabelValue } from '../../lib/values/common';
 import type { ValuesInput } from '../../lib/values/schema';
 import * as arb from '../properties/arbitraries';
 import { runs, SEED } from '../properties/fc-settings';
-import { goYamlV2Plain, NOT_JSON, PLAIN, TRAPS } from '../rendering/yaml-readers';
+import { goYamlV2Plain, NOT_JSON, NUMBER_FORMS, PLAIN, TRAPS } from '../rendering/yaml-readers';
 import { peerBinary } from './peers';
 import { e2eTempDir } from './processes';
 
@@ -177,11 +177,16 @@ const trappedValues = fc
     expectSameReading(files);
   }, SLOW);
 
-  /** Plain scalars for the port: the traps, the look-alikes and random strings of the characters that matter. */
+  /**
+   * Plain scalars for the port: the traps, the look-alikes, the number forms, random strings of
+   * the characters that matter and random numbers with underscores, dots, signs and prefixes.
+   */
   function plainCandidates(): string[] {
     const chars = fc.constantFrom(...'-+._0123456789abefxoEBXOyYnNtTlu:~<T Z'.split(''));
     const random = fc.sample(fc.array(chars, { minLength: 1, maxLength: 10 }).map((a) => a.join('')), { seed: SEED, numRuns: runs(3000) });
-    return [...new Set([...TRAPS, ...PLAIN, ...random])].filter((s) => {
+    const numberChars = fc.constantFrom(...'-+._0158eExXoObBpa'.split(''));
+    const numbers = fc.sample(fc.array(numberChars, { minLength: 1, maxLength: 8 }).map((a) => a.join('')), { seed: SEED, numRuns: runs(3000) });
+    return [...new Set([...TRAPS, ...PLAIN, ...NUMBER_FORMS, ...random, ...numbers])].filter((s) => {
       // only what a plain scalar can hold: read as one string by a schema without types
       const docs = parseAllDocuments(`- ${s}\n`, { schema: 'failsafe' });
       return docs.length === 1 && docs[0].errors.length === 0 && JSON.stringify(docs[0].toJS()) === JSON.stringify([s]);

@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from '../../lib/paths';
 import { toYamlDocument } from '../../lib/rendering/serialize';
 import { emitYamlDocument, YAML_OPTIONS } from '../../lib/rendering/yaml-emitter';
 import { check, runs } from '../properties/fc-settings';
-import { PLAIN, READERS, readsBackAs, TRAPS, type Reader } from './yaml-readers';
+import { NUMBER_FORMS, PLAIN, READERS, readsBackAs, TRAPS, type Reader } from './yaml-readers';
 
 /** Every string in a JSON value: map keys and scalars. */
 function stringsIn(value: unknown, out: string[] = []): string[] {
@@ -135,6 +135,24 @@ describe('YAML emitter: yaml.stringify, quoted where a YAML 1.1 reader needs it'
     // the merge key: quoted as a key, where it merges; a value `<<` is a string to every reader
     expect(READERS.filter((r) => !readsBackAs('<<: x\n', { '<<': 'x' }, r))).toEqual(['yaml 1.1', 'go-yaml v2 (emulated)']);
     expect(emitYamlDocument({ '<<': '<<', l: ['<<'] })).toBe('"<<": <<\nl:\n  - <<\n');
+  });
+
+  test("number forms around go-yaml v2's edges (`.5_5`, `0b-101`, `.5e3_0` …) read back as the same strings, on both paths", () => {
+    const longKey = 'x'.repeat(1100);
+    let quoted = 0;
+    for (const w of NUMBER_FORMS) {
+      const value = { k: w, [w]: [w] };
+      const emitted = emitYamlDocument(value)!;
+      const handedToYaml = { ...value, [longKey]: w };
+      for (const r of READERS) {
+        expect([w, r, readsBackAs(emitted, value, r)]).toEqual([w, r, true]);
+        expect([w, r, readsBackAs(toYamlDocument(handedToYaml), handedToYaml, r)]).toEqual([w, r, true]);
+      }
+      if (emitted.startsWith('k: "') || emitted.startsWith("k: '")) quoted++;
+    }
+    // Most are numbers to some reader; the rest are written plain.
+    expect(quoted).toBeGreaterThan(NUMBER_FORMS.length / 2);
+    expect(quoted).toBeLessThan(NUMBER_FORMS.length);
   });
 
   test('characters YAML 1.1 reads as line breaks or go-yaml v2 refuses raw are escaped in double quotes', () => {

@@ -1,99 +1,26 @@
 /**
  * The YAML readers our output must satisfy, for offline tests: the `yaml` package as a YAML 1.2
- * reader (our own) and as a YAML 1.1 reader (its yaml-1.1 schema: https://yaml.org/type/), and a
- * port of go-yaml v2's scalar resolution, which sigs.k8s.io/yaml (kubectl, Argo CD, Flux,
- * kustomize) uses. test/e2e/yaml-readers.test.ts compares the port with the real Go reader.
+ * reader (our own) and as a YAML 1.1 reader (its yaml-1.1 schema: https://yaml.org/type/), and
+ * go-yaml v2's scalar resolution (ported in lib/values/helm-yaml.ts), which sigs.k8s.io/yaml
+ * (kubectl, Argo CD, Flux, kustomize, Helm) uses. test/e2e/yaml-readers.test.ts compares the port
+ * with the real Go reader.
  */
 import { parseAllDocuments, type ScalarTag } from 'yaml';
+import { resolvePlain } from '../../lib/values/helm-yaml';
 
 /** What JSON cannot hold (go-yaml reads `.inf` and `.nan`, sigs.k8s.io/yaml then fails). */
 export const NOT_JSON = Symbol('not JSON');
 
-const U64_MAX = 2n ** 64n - 1n;
-
-/** Go's strconv.ParseUint(s, base, 64); undefined for a syntax or range error. */
-function goParseUint(s: string, base: number): bigint | undefined {
-  if (s === '') return undefined;
-  const base0 = base === 0;
-  let digits = s;
-  if (base0) {
-    base = 10;
-    if (s[0] === '0') {
-      const p = s.length >= 3 ? s[1].toLowerCase() : '';
-      if (p === 'b') [base, digits] = [2, s.slice(2)];
-      else if (p === 'o') [base, digits] = [8, s.slice(2)];
-      else if (p === 'x') [base, digits] = [16, s.slice(2)];
-      else [base, digits] = [8, s.slice(1)];
-    }
-  }
-  let n = 0n;
-  for (const c of digits) {
-    // go-yaml drops every `_` before calling strconv, so none reaches here.
-    const d = /[0-9]/.test(c) ? c.charCodeAt(0) - 48 : /[a-z]/i.test(c) ? c.toLowerCase().charCodeAt(0) - 87 : 99;
-    if (d >= base) return undefined;
-    n = n * BigInt(base) + BigInt(d);
-    if (n > U64_MAX) return undefined;
-  }
-  return n;
-}
-
-/** Go's strconv.ParseInt(s, base, 64). */
-function goParseInt(s: string, base: number): bigint | undefined {
-  if (s === '') return undefined;
-  const neg = s[0] === '-';
-  const un = goParseUint(s[0] === '+' || s[0] === '-' ? s.slice(1) : s, base);
-  if (un === undefined) return undefined;
-  if (neg) return un > 2n ** 63n ? undefined : -un;
-  return un >= 2n ** 63n ? undefined : un;
-}
-
-/** Go's strconv.ParseFloat(s, 64) for the decimal forms go-yaml passes it; undefined on error or overflow. */
-function goParseFloat(s: string): number | undefined {
-  if (!/^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(s)) return undefined;
-  const f = Number(s);
-  return isFinite(f) ? f : undefined;
-}
-
-const RESOLVE_MAP = new Map<string, unknown>();
-for (const [value, words] of [
-  [true, ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']],
-  [false, ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']],
-  [null, ['', '~', 'null', 'Null', 'NULL']],
-  [NOT_JSON, ['.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF']],
-] as const) {
-  for (const w of words) RESOLVE_MAP.set(w, value);
-}
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-
 /**
  * What go-yaml v2 (go.yaml.in/yaml/v2 v2.4.4 resolve.go, `resolve("", in)`) makes of the plain
  * scalar `in`, as sigs.k8s.io/yaml.YAMLToJSON then writes it: a string, number, boolean, null, or
- * NOT_JSON. Timestamps stay strings (decoding into interface{} keeps them as text), and so does
- * `<<` (the merge key only as a key: readAs leaves that to `yaml`'s merge option).
+ * NOT_JSON. The port is the one Helm-style values are read with (lib/values/helm-yaml.ts):
+ * timestamps stay strings (decoding into interface{} keeps them as text), and so does `<<` (the
+ * merge key only as a key: readAs leaves that to `yaml`'s merge option).
  */
 export function goYamlV2Plain(input: string): unknown {
-  const c = input[0];
-  const hint = input === '' ? 'N' : c === '+' || c === '-' ? 'S' : /[0-9]/.test(c) ? 'D' : 'yYnNtTfFoO~'.includes(c) ? 'M' : c === '.' ? '.' : '';
-  if (!hint) return input;
-  if (RESOLVE_MAP.has(input)) return RESOLVE_MAP.get(input);
-  if (hint === '.') return goParseFloat(input) ?? input;
-  if (hint === 'D' || hint === 'S') {
-    const plain = input.replace(/_/g, '');
-    const i = goParseInt(plain, 0) ?? goParseUint(plain, 0);
-    if (i !== undefined) return Number(i);
-    if (YAML_STYLE_FLOAT.test(plain)) {
-      const f = goParseFloat(plain);
-      if (f !== undefined) return f;
-    }
-    if (plain.startsWith('0b')) {
-      const b = goParseInt(plain.slice(2), 2) ?? goParseUint(plain.slice(2), 2);
-      if (b !== undefined) return Number(b);
-    } else if (plain.startsWith('-0b')) {
-      const b = goParseInt('-' + plain.slice(3), 2);
-      if (b !== undefined) return Number(b);
-    }
-  }
-  return input;
+  const { value } = resolvePlain(input);
+  return typeof value === 'number' && !Number.isFinite(value) ? NOT_JSON : value;
 }
 
 /** What the emulated go-yaml v2 reads for a value JSON cannot hold: a text no value here equals. */
@@ -174,6 +101,21 @@ export const TRAPS = [
   '1_000', '+_1', '1__0', '1_', '0x_1F', '0b1_0', '9223372036854775808', '18446744073709551616', '-9223372036854775809', '1'.repeat(40),
   '1.5', '1.', '.5', '+.5', '-1.5', '1_000.5', '12e3', '12E3', '1e+3', '1.5e-3', '.5e3', '1e_3', '1_e3', '1e400', '.',
   '1:20', '-1:20:30', '1:20.5', '190:20:30', '2024-01-02', '2024-1-2', '2024-01-02T10:00:00Z', '2024-01-02 10:00:00', '2001-12-14t21:59:43.10-05:00',
+];
+/**
+ * Number forms around go-yaml v2's edges (underscores, leading dots, signs, base prefixes,
+ * exponents), for the comparisons with the real readers (test/e2e/yaml-readers.test.ts,
+ * test/e2e/helm-values.test.ts); some are numbers, some strings.
+ */
+export const NUMBER_FORMS = [
+  '.5_5', '._5', '.5_', '.5__5', '.5_e3', '.5e_3', '.5e3_0', '.5e+3_0', '.5e+_3', '.5E-1_0', '.5e-400', '.5e400', '.0x1', '.5_5_5',
+  '+.5_5', '-.5_5', '+._5', '-.5e1_0', '1_0.5_5', '1_.5', '1._5', '1.5_', '_1.5', '1__0', '1e1_0', '1_e1', '1e+_1',
+  '0x_1F', '0x1_F', '0x1F_', '-0x_1', '+0x1_0', '0X_1', '0o_7', '0o7_7', '-0o_7', '0_7', '0_8', '08_9', '0_0', '-0_1',
+  '0b_1', '0b1_0', '-0b_1', '+0b_1', '0b-101', '0b+101', '0b-1_0', '0b+_1', '-0b-1', '-0b+1', '0b-', '0b+', '0B-1', '0x-1', '0o-7',
+  '0x1p3', '0x1.8p1', '0x.8p1', '1e1', '1E+1', '1e-1', '+1e1', '-1e1', '1.e1', '.e1', '1e', '1e+', '0e0', '-0e0', '0.0e-0',
+  '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '18446744073709551615', '18446744073709551616',
+  '0x8000000000000000', '-0x8000000000000000', '-0x8000000000000001', '0xFFFFFFFFFFFFFFFF', '0x1_0000_0000_0000_0000',
+  '0b-1000000000000000000000000000000000000000000000000000000000000000', '0b1000000000000000000000000000000000000000000000000000000000000000',
 ];
 // Look-alikes every reader reads as the same string: written plain, as yaml writes them.
 export const PLAIN = [
