@@ -7,5 +7,18 @@ import type { Values } from './schema';
  * adding the cdk8s validation that the renderer runs itself.
  */
 export class ParsedValues {
-  constructor(public readonly values: Values) {}
+  /** Nominal: no other object passes for one (the published declarations keep only this). */
+  readonly #parsed = true;
+  /** @internal */
+  public readonly values: Values;
+
+  /** @internal */
+  constructor(values: Values) {
+    this.values = values;
+  }
+
+  /** @internal Whether `x` is one (a brand check, as `instanceof`). */
+  static is(x: unknown): x is ParsedValues {
+    return typeof x === 'object' && x !== null && #parsed in x;
+  }
 }
