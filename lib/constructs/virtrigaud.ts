@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Monitoring } from '../monitoring/monitoring';
 import { parseValues } from '../values/parse';
-import { isParsedValues } from '../values/parsed';
+import { ParsedValues } from '../values/parsed';
 import type { ProviderOptions, VirtRigaudProps } from '../props';
 import { Values } from '../values/schema';
 import { VIRTRIGAUD_VERSION } from '../version';
@@ -38,13 +38,15 @@ export class VirtRigaud extends Construct {
   /** ServiceMonitors, rules and dashboard (when `monitoring.enabled`). */
   public readonly monitoring?: Monitoring;
 
-  constructor(scope: Construct, id: string, props: VirtRigaudProps = {}) {
+  /** `props`: the values (checked and defaulted here), or values the renderer has parsed already (`ParsedValues`). */
+  constructor(scope: Construct, id: string, props: VirtRigaudProps | ParsedValues = {}) {
     super(scope, id);
+    const parsedByRenderer = props instanceof ParsedValues;
     // A chart's namespace is the release namespace unless the props name one.
     const chartNs = chartNamespace(this);
-    const input = chartNs !== undefined && props.namespace === undefined && !isParsedValues(props) ? { ...props, namespace: chartNs } : props;
-    const parsedByRenderer = isParsedValues(input);
-    const values = (this.values = parsedByRenderer ? input : parseValues(input));
+    const values = (this.values = props instanceof ParsedValues
+      ? props.values
+      : parseValues(chartNs !== undefined && props.namespace === undefined ? { ...props, namespace: chartNs } : props));
     // In a user's app, `cdk8s synth` reports what the CLI would (the renderer runs the same checks itself).
     if (!parsedByRenderer) this.node.addValidation({ validate: () => this.lint() });
     for (const part of [values.manager, values.providers, ...values.providers, values.networkPolicies, values.monitoring]) markParsed(part);

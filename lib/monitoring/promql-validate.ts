@@ -23,6 +23,9 @@ export interface ValidateOptions {
   readonly grafanaMacros?: boolean;
 }
 
+/** codemirror-promql's analyzer, a module its index does not export. */
+export const CODEMIRROR_PROMQL_PARSER = '@prometheus-io/codemirror-promql/dist/cjs/parser/parser';
+
 type LezerParser = { parse(input: string): Tree; startParse(input: string): { advance(): Tree | null } };
 let lezer: LezerParser | undefined;
 
@@ -77,19 +80,35 @@ function codemirrorAnalyzer(): Analyzer {
   if (analyzer) return analyzer;
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { EditorState } = require('@codemirror/state') as typeof import('@codemirror/state');
+  const { Language } = require('@codemirror/language') as typeof import('@codemirror/language');
   const { promQLLanguage, LanguageType } = require('@prometheus-io/codemirror-promql') as typeof import('@prometheus-io/codemirror-promql');
-  const { Parser } = require('@prometheus-io/codemirror-promql/dist/cjs/parser/parser') as {
+  // Not exported by the package's index (pinned exactly in package.json; test/deps/promql-internals.test.ts).
+  const { Parser } = require(CODEMIRROR_PROMQL_PARSER) as {
     Parser: new (state: import('@codemirror/state').EditorState) => { analyze(): void; getDiagnostics(): { from: number; to: number; message: string }[] };
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const language = promQLLanguage(LanguageType.PromQL);
+  const promql = promQLLanguage(LanguageType.PromQL);
+  // The Parser reads the editor's syntax tree, which CodeMirror parses up to 3,000 characters and
+  // under a 20 ms time budget: on a busy machine or a long expression the tree would be partial,
+  // yielding spurious diagnostics. The same grammar as a language whose parse completes at once.
+  const grammar = promql.parser as unknown as LezerParser;
+  const complete = Object.create(promql.parser, {
+    createParse: {
+      value: (input: { read(from: number, to: number): string; length: number }) => {
+        let tree: Tree | undefined;
+        return {
+          advance: () => (tree ??= parseTree(input.read(0, input.length), grammar)),
+          get parsedPos() { return tree ? input.length : 0; },
+          stopAt() { /* the whole tree is returned, which a PartialParse may do */ },
+          stoppedAt: null,
+        };
+      },
+    },
+  }) as import('@lezer/common').Parser;
+  const language = new Language(promql.data, complete, [], 'promql-complete');
   analyzer = {
     analyze(expr: string): string[] {
       const parser = new Parser(EditorState.create({ doc: expr, extensions: language }));
-      // The Parser reads the editor's syntax tree, which CodeMirror parses under a 20 ms time
-      // budget: on a busy machine the tree can be partial, yielding spurious diagnostics. Give it
-      // the complete tree of the same grammar instead.
-      (parser as unknown as { tree: Tree }).tree = parseTree(expr, language.parser as unknown as LezerParser);
       parser.analyze();
       return parser.getDiagnostics().map((d) => `${d.message} at ${d.from}: ${snippet(expr, d.from, d.to)}`);
     },

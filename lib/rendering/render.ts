@@ -1,7 +1,7 @@
 import { UsageError } from '../errors';
 import { LoadedValues, loadValues, PlainValues } from '../values/load';
 import { parseValues } from '../values/parse';
-import { withParsedValues } from '../values/parsed';
+import { ParsedValues } from '../values/parsed';
 import { Values } from '../values/schema';
 import { layoutFiles, OutputFile, OutputLayout } from './layout';
 import { assertNoInputOverlap, RenderedFolder, writeFolderAtomically } from './output';
@@ -90,7 +90,7 @@ export function loadRenderValues(options: RenderOptions): LoadedValues {
 export function renderRelease(options: RenderOptions = {}): RenderResult {
   const { values: raw, sources, typedFrom } = loadRenderValues(options);
   const values = parseValues(raw, sources, typedFrom);
-  const { manifests: all } = withParsedValues(values, () => synthesize(values));
+  const { manifests: all } = synthesize(new ParsedValues(values));
   const manifests = selectCrds(all, options.crds);
   const layout = options.layout ?? 'single';
   return { values, manifests, files: releaseFiles(values, manifests, layout), folders: [{ dir: '', layout }] };

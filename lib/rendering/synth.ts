@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { RenderError } from '../errors';
 import { VirtRigaud, VirtRigaudProps } from '../constructs/virtrigaud';
+import { ParsedValues } from '../values/parsed';
 import { Values, ValuesInput } from '../values/schema';
 import { compareManifests, ManifestLike } from './order';
 import { assertManifestsValid } from '../schema/schema-validation';
@@ -42,10 +43,10 @@ export function assertUnique(manifests: readonly Manifest[]): void {
  * @throws ValuesError for bad values, RenderError for invalid output
  * @internal
  */
-export function synthesize(values: ValuesInput): SynthResult {
+export function synthesize(values: ValuesInput | ParsedValues): SynthResult {
   const app = new App({ outdir: '.' });
   const chart = new Chart(app, 'release', { disableResourceNameHashes: true });
-  const release = new VirtRigaud(chart, 'virtrigaud', values as VirtRigaudProps);
+  const release = new VirtRigaud(chart, 'virtrigaud', values instanceof ParsedValues ? values : (values as VirtRigaudProps));
   const manifests = (chart.toJson() as Manifest[]).sort(compareManifests);
   try {
     assertManifestsValid(manifests);

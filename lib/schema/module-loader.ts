@@ -28,7 +28,12 @@ export interface LoadedModule {
   readonly cacheRejected: boolean | undefined;
 }
 
-export function loadGeneratedModule(file: string, options: { useCodeCache: boolean; knownAscii?: boolean }): LoadedModule {
+/**
+ * `requireFromPackage`: the module's `require` resolves from this package rather than from the
+ * file's folder (generated validators written elsewhere, or as Ajv wrote them, find Ajv's
+ * run-time helpers: `ajv` is a dependency of this package).
+ */
+export function loadGeneratedModule(file: string, options: { useCodeCache: boolean; knownAscii?: boolean; requireFromPackage?: boolean }): LoadedModule {
   // Generated modules are ASCII: decoding them as latin1 is exact and several times faster
   // than UTF-8 decoding (and gives V8 a one-byte string). `knownAscii`: checked when it was built.
   const bytes = readFileSync(file);
@@ -50,7 +55,7 @@ export function loadGeneratedModule(file: string, options: { useCodeCache: boole
     dir: string,
   ) => void;
   const module = { exports: {} as Record<string, unknown> };
-  fn(module.exports, createRequire(file), module, file, dirname(file));
+  fn(module.exports, options.requireFromPackage ? require : createRequire(file), module, file, dirname(file));
   return { exports: module.exports, script, cacheRejected: cachedData ? script.cachedDataRejected === true : undefined };
 }
 

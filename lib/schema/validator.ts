@@ -267,6 +267,7 @@ export class SchemaValidator {
       const idx = this.loadIndex();
       const loaded = loadGeneratedModule(join(this.precompiledDir as string, file), {
         useCodeCache: idx?.codeCache !== undefined && idx.codeCache === codeCacheIdentity(),
+        requireFromPackage: true,
       });
       if (loaded.cacheRejected) this.cacheRejections++;
       exports = loaded.exports;

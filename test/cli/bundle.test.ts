@@ -1,7 +1,9 @@
+import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { BUNDLE_FILE, BUNDLE_MANIFEST_FILE, BundleManifest, loadBundle } from '../../lib/cli/bundle';
+import { PACKAGE_ROOT } from '../../lib/paths';
 import { CODE_CACHE_SUFFIX, codeCacheIdentity } from '../../lib/schema/module-loader';
 
 /** The launcher runs the bundle only while it matches what it was built from. */
@@ -67,5 +69,24 @@ describe('CLI bundle loader', () => {
     writeFileSync(join(dir, BUNDLE_FILE), 'exports.runCli = () => 44; exports.usesPrecompiledValidators = () => true;\n');
     writeManifest({ codeCache: 'another-v8/x64' });
     expect(loadBundle(dir, root)?.cacheRejected).toBeUndefined();
+  });
+
+  test('a code cache made under other V8 flags is rejected by V8, and the module runs as without it', () => {
+    // Fresh processes: the cache is written by one without flags and read by one with and one without.
+    const file = join(dir, 'generated.js');
+    writeFileSync(file, 'exports.value = () => [1, 2, 3].map((x) => x * 2).join(",");\n');
+    const script = `const { loadGeneratedModule } = require('./lib/schema/module-loader.ts');
+const [file, mode] = process.argv.slice(1);
+const m = loadGeneratedModule(file, { useCodeCache: mode === 'read' });
+if (mode === 'write') require('fs').writeFileSync(file + ${JSON.stringify(CODE_CACHE_SUFFIX)}, m.script.createCachedData());
+process.stdout.write(JSON.stringify({ rejected: m.cacheRejected, value: m.exports.value() }));`;
+    const run = (flags: string[], mode: string) => {
+      const r = spawnSync(process.execPath, [...flags, '-r', 'ts-node/register/transpile-only', '-e', script, file, mode], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return JSON.parse(r.stdout) as { rejected?: boolean; value: string };
+    };
+    expect(run([], 'write')).toEqual({ value: '2,4,6' });
+    expect(run([], 'read')).toEqual({ rejected: false, value: '2,4,6' });
+    expect(run(['--max-old-space-size=1000'], 'read')).toEqual({ rejected: true, value: '2,4,6' });
   });
 });
