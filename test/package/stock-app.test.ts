@@ -117,6 +117,21 @@ builtTest('the tarball holds no tests, bench, scripts, sources or V8 caches, and
   expect(files.filter((f) => /^(test|bench|scripts|build\/bench|build\/scripts|build\/test)\//.test(f) || f.endsWith('.v8cache') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
 });
 
+builtTest('the declarations name only public entry points of cdk8s, cdk8s-plus-28 and constructs', () => {
+  const deep: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.d.ts')) {
+        for (const m of readFileSync(path, 'utf8').matchAll(/(?:from\s*|import\(\s*|require\(\s*)['"]((?:cdk8s|cdk8s-plus-28|constructs)\/[^'"]*)['"]/g)) deep.push(`${path.slice(app.length + 1)}: ${m[1]}`);
+      }
+    }
+  };
+  walk(join(app, 'node_modules', 'virtrigaud-cdk8s', 'build'));
+  expect(deep).toEqual([]);
+});
+
 builtTest('the app type-checks with the stock cdk8s tsconfig (no skipLibCheck)', () => {
   expect(format(compile(['main.ts']))).toEqual([]);
 }, 120_000);
