@@ -6,7 +6,7 @@
  * `skipLibCheck`, no `esModuleInterop`), must type-check, must refuse misspelt props, and must
  * synthesize.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
@@ -164,4 +164,19 @@ builtTest('the app synthesizes with node from the installed package', () => {
   // The parts, in a chart with a namespace: namespaced objects in it.
   const parts = docs('parts.k8s.yaml');
   expect(parts.find((o) => o.kind === 'Deployment')?.metadata).toMatchObject({ name: 'parts-manager', namespace: 'parts-system' });
+}, 120_000);
+
+builtTest('cdk8s synth of a provider on its own reports what the installed CLI reports for the same values', () => {
+  const provider = { name: 'pve', type: 'proxmox', mode: 'deployment', endpoint: 'https://pve.example.com:8006', credentialsSecret: 'pve' };
+  const bad = `import { App, Chart } from 'cdk8s';\nimport { VirtRigaudProvider } from 'virtrigaud-cdk8s';\n` +
+    `const app = new App();\nnew VirtRigaudProvider(new Chart(app, 'c'), 'pve', { values: ${JSON.stringify(provider)} });\napp.synth();\n`;
+  writeFileSync(join(app, 'bad.js'), ts.transpileModule(bad, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2017 } }).outputText);
+  const synth = spawnSync(process.execPath, ['bad.js'], { cwd: app, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: join(app, 'dist-bad') } });
+  writeFileSync(join(app, 'bad.yaml'), JSON.stringify({ providers: [provider] }));
+  const cli = spawnSync(process.execPath, ['node_modules/virtrigaud-cdk8s/build/bin/virtrigaud.js', 'synth', '-o', '-', '-f', 'bad.yaml'], { cwd: app, encoding: 'utf8' });
+  expect(cli.status).toBe(2);
+  const [message] = cli.stderr.trim().split('\n').map((l) => l.replace(/^error: /, '').replace(/ \(bad\.yaml:\d+:\d+\)$/, ''));
+  expect(message).toMatch(/^providers\[0\]\.mode: mode: deployment cannot be used with VirtRigaud v0\.3\.11/);
+  expect(synth.status).not.toBe(0);
+  expect(synth.stderr).toContain(`[c/pve] ${message}\n`);
 }, 120_000);
