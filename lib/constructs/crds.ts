@@ -3,7 +3,9 @@ import { ApiObject, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberS
 import { Construct } from 'constructs';
 import { clusterScoped } from './cluster-scoped';
 import { releaseContext, ReleaseContextProps } from './context';
-import { chartNamespace } from '../parts/parse-part';
+import { addPartValidation } from './validation';
+import { chartNamespace, parsePart } from '../parts/parse-part';
+import { annotationMap } from '../values/common';
 import { objectMeta } from './labels';
 import { packagePath } from '../paths';
 
@@ -39,21 +41,26 @@ export interface VirtRigaudCrdsProps {
 
 /** The 10 VirtRigaud CustomResourceDefinitions (cluster-scoped: no namespace). */
 export class VirtRigaudCrds extends Construct {
+  /** The CustomResourceDefinitions, in the vendored order. */
+  public readonly crds: readonly ApiObject[];
+
   constructor(scope: Construct, id: string, props: VirtRigaudCrdsProps = {}) {
     super(scope, id);
     const ctx = releaseContext(props.context, chartNamespace(this));
+    const annotations = parsePart(annotationMap, props.annotations ?? {}, ['crds', 'annotations']);
+    addPartValidation(this);
     // A copy of its own for this construct: its specs can be handed out without copying them again.
     const crds = JSON.parse(vendoredCrdsText()) as CrdDocument[];
-    crds.forEach((crd, index) => {
+    this.crds = crds.map((crd, index) =>
       clusterScoped(new VendoredCrd(this, crd.metadata.name, {
         apiVersion: crd.apiVersion,
         kind: crd.kind,
         metadata: objectMeta(ctx, crd.metadata.name, 'crds', {
           namespaced: false,
-          annotations: { ...crd.metadata.annotations, ...props.annotations },
+          annotations: { ...crd.metadata.annotations, ...annotations },
         }),
-      }, crd.spec, index));
-    });
+      }, crd.spec, index)),
+    );
   }
 }
 

@@ -1,9 +1,11 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { imageReference } from '../values/common';
 
 import type { ManagerOptions } from '../props';
 import { managerSchema, ManagerValues } from '../values/manager-values';
+import { managerIssues } from '../values/schema';
+import { addPartValidation } from './validation';
 import { managerJobName, ReleaseContext, releaseContext, ReleaseContextProps, resourceName } from './context';
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
 import { ManagerRbac } from './manager-rbac';
@@ -63,6 +65,7 @@ export class VirtRigaudManager extends Construct {
     super(scope, id);
     const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
     const values: ManagerValues = parsePart(managerSchema, props.values ?? {}, ['manager']);
+    addPartValidation(this, { key: ['manager'], issues: () => managerIssues(values) });
     this.metricsPort = values.metrics.port;
     this.healthPort = values.healthPort;
     this.jobName = managerJobName(ctx);

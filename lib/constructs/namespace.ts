@@ -1,8 +1,10 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from './cluster-scoped';
 import { releaseContext, ReleaseContextProps } from './context';
-import { chartNamespace } from '../parts/parse-part';
+import { addPartValidation } from './validation';
+import { chartNamespace, parsePart } from '../parts/parse-part';
+import { labelMap } from '../values/common';
 import { objectMeta } from './labels';
 
 export interface ReleaseNamespaceProps {
@@ -14,12 +16,19 @@ export interface ReleaseNamespaceProps {
 
 /** The release namespace. */
 export class ReleaseNamespace extends Construct {
+  /** The namespace's name (the release's namespace). */
+  public readonly name: string;
+  public readonly namespace: k8s.KubeNamespace;
+
   constructor(scope: Construct, id: string, props: ReleaseNamespaceProps = {}) {
     super(scope, id);
     const ctx = releaseContext(props.context, chartNamespace(this));
-    clusterScoped(
+    const labels = parsePart(labelMap, props.labels ?? {}, ['namespaceLabels']);
+    addPartValidation(this);
+    this.name = ctx.namespace;
+    this.namespace = clusterScoped(
       new k8s.KubeNamespace(this, 'namespace', {
-        metadata: objectMeta(ctx, ctx.namespace, 'namespace', { namespaced: false, labels: props.labels }),
+        metadata: objectMeta(ctx, ctx.namespace, 'namespace', { namespaced: false, labels }),
       }),
     );
   }

@@ -1,10 +1,11 @@
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { NetworkPoliciesOptions, ProviderOptions } from '../props';
 import { endpointPort, providersSchema, ProviderValues } from '../values/provider-values';
 import { managerSchema } from '../values/manager-values';
 import { networkPoliciesSchema, NetworkPoliciesValues } from '../values/schema';
 import { releaseContext, ReleaseContextProps, resourceName } from './context';
+import { addPartValidation } from './validation';
 import { chartNamespace, parsePart } from '../parts/parse-part';
 import { objectMeta, selectorLabels } from './labels';
 import { providerLabels, providerPodSelector, providerResourceName } from './provider';
@@ -55,6 +56,7 @@ export class VirtRigaudNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: VirtRigaudNetworkPoliciesProps = {}) {
     super(scope, id);
     const ctx = releaseContext(props.context, chartNamespace(this));
+    addPartValidation(this);
     const values: NetworkPoliciesValues = parsePart(networkPoliciesSchema, props.values ?? {}, ['networkPolicies']);
     const providers: readonly ProviderValues[] = parsePart(providersSchema, props.providers ?? [], ['providers']);
     const manager = props.manager ?? managerPorts(managerSchema.parse({}));

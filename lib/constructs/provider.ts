@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Provider,
@@ -17,6 +17,9 @@ import { imageReference } from '../values/common';
 import type { ProviderOptions } from '../props';
 import { PROVIDER_DEFAULTS_ENV, PROVIDER_ENV } from '../conventions/env';
 import { providersSchema, ProviderType, ProviderValues } from '../values/provider-values';
+import { providerIssues } from '../values/schema';
+import { DEFAULT_PROFILE, Profile } from '../profile';
+import { addPartValidation } from './validation';
 import { managedProviderServiceName, providerJobName, providerResourceName, ReleaseContext } from '../conventions/names';
 import { GRPC_PORT_NAME, METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
 import { releaseContext, ReleaseContextProps } from './context';
@@ -135,6 +138,11 @@ export function providerEnv(provider: ProviderValues): k8s.EnvVar[] {
 export interface VirtRigaudProviderProps {
   /** The release. @default - the defaults of the values, in the chart's namespace if it has one */
   readonly context?: ReleaseContextProps;
+  /**
+   * Which VirtRigaud the release targets (value `profile`): `mode: deployment` only with `documented`.
+   * @default "v0.3.11"
+   */
+  readonly profile?: Profile;
   /** One entry of `providers`: its type and mode decide which fields it may have. */
   readonly values: ProviderOptions;
   /**
@@ -171,6 +179,8 @@ export class VirtRigaudProvider extends Construct {
     super(scope, id);
     const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
     const p: ProviderValues = isParsed(props.values) ? (props.values as unknown as ProviderValues) : parsePart(providersSchema, [props.values], ['providers'])[0];
+    // Checked as the only entry of `providers`.
+    addPartValidation(this, { key: ['providers', 0], issues: () => providerIssues({ ...ctx, profile: props.profile ?? DEFAULT_PROFILE }, p) });
     this.grpcPort = p.grpcPort;
     this.metricsPort = PROVIDER_METRICS_PORT;
     this.jobName = providerJobName(ctx);

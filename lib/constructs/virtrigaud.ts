@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Monitoring } from '../monitoring/monitoring';
 import { parseValues } from '../values/parse';
@@ -12,6 +11,7 @@ import { VirtRigaudManager } from './manager';
 import { ReleaseNamespace } from './namespace';
 import { VirtRigaudNetworkPolicies } from './network-policies';
 import { VirtRigaudProvider } from './provider';
+import { lintFindings, markRelease } from './validation';
 import { chartNamespace, markParsed } from '../parts/parse-part';
 
 export type { VirtRigaudProps };
@@ -42,21 +42,22 @@ export class VirtRigaud extends Construct {
   constructor(scope: Construct, id: string, props: VirtRigaudProps | ParsedValues = {}) {
     super(scope, id);
     const parsedByRenderer = props instanceof ParsedValues;
+    markRelease(this);
     // A chart's namespace is the release namespace unless the props name one.
     const chartNs = chartNamespace(this);
     const values = (this.values = props instanceof ParsedValues
       ? props.values
       : parseValues(chartNs !== undefined && props.namespace === undefined ? { ...props, namespace: chartNs } : props));
     // In a user's app, `cdk8s synth` reports what the CLI would (the renderer runs the same checks itself).
-    if (!parsedByRenderer) this.node.addValidation({ validate: () => this.lint() });
-    for (const part of [values.manager, values.providers, ...values.providers, values.networkPolicies, values.monitoring]) markParsed(part);
-    const ctx: ReleaseContext = (this.context = {
+    if (!parsedByRenderer) this.node.addValidation({ validate: () => lintFindings(this) });
+    for (const part of [values.manager, values.providers, ...values.providers, values.networkPolicies, values.monitoring, values.namespaceLabels, values.crds.annotations]) markParsed(part);
+    const ctx: ReleaseContext = (this.context = markParsed({
       releaseName: values.releaseName,
       namespace: values.namespace,
       version: VIRTRIGAUD_VERSION,
       commonLabels: values.commonLabels,
       commonAnnotations: values.commonAnnotations,
-    });
+    }));
 
     if (values.createNamespace) this.namespace = new ReleaseNamespace(this, 'namespace', { context: ctx, labels: values.namespaceLabels });
     if (values.crds.install) this.crds = new VirtRigaudCrds(this, 'crds', { context: ctx, annotations: values.crds.annotations });
@@ -85,13 +86,5 @@ export class VirtRigaud extends Construct {
         providers: values.providers.filter((p) => p.mode === 'deployment').map(({ name, type }) => ({ name, type })),
       });
     }
-  }
-
-  /** Schema and lint findings of the release's objects (`lint`'s checks), one message each. */
-  private lint(): string[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { lintManifests } = require('../lint/lint') as typeof import('../lint/lint');
-    const objects = this.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as Record<string, unknown>);
-    return lintManifests(objects).map((f) => `${f.object}: ${f.message} (${f.check})`);
   }
 }

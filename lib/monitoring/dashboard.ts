@@ -14,7 +14,7 @@ import type { Dataquery as PrometheusQuery } from '@grafana/grafana-foundation-s
 import type { Options as StatOptions } from '@grafana/grafana-foundation-sdk/stat';
 import type { Options as TimeseriesOptions } from '@grafana/grafana-foundation-sdk/timeseries';
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { ReleaseContext, managerJobName, providerJobName, resourceName } from '../conventions/names';
 import { objectMeta } from '../conventions/labels';
 import type { MonitoringValues } from '../values/monitoring-values';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { managerJobName, providerJobName, ReleaseContext } from '../conventions/names';
 import { releaseContext, ReleaseContextProps } from '../parts/release-context';

@@ -1,5 +1,7 @@
 import type { ReleaseContext } from '../conventions/names';
+import { releaseContextSchema } from '../values/schema';
 import { VIRTRIGAUD_VERSION } from '../version';
+import { isParsed, markParsed, parsePart } from './parse-part';
 
 /** The facts of a release as props: every key optional. */
 export interface ReleaseContextProps {
@@ -15,13 +17,13 @@ export interface ReleaseContextProps {
   readonly commonAnnotations?: Readonly<Record<string, string>>;
 }
 
-/** A full context from partial props, with the defaults of the values (`chartNamespace`: the namespace of the enclosing chart). */
+/**
+ * A full context from partial props, with the defaults of the values (`chartNamespace`: the
+ * namespace of the enclosing chart), checked as the values keys of the same names are.
+ * @throws ValuesError naming each bad key (`releaseName`, `namespace`, `commonLabels`, `commonAnnotations`)
+ */
 export function releaseContext(props: ReleaseContextProps = {}, chartNamespace?: string): ReleaseContext {
-  return {
-    releaseName: props.releaseName ?? 'virtrigaud',
-    namespace: props.namespace ?? chartNamespace ?? 'virtrigaud-system',
-    version: props.version ?? VIRTRIGAUD_VERSION,
-    commonLabels: props.commonLabels ?? {},
-    commonAnnotations: props.commonAnnotations ?? {},
-  };
+  if (isParsed(props)) return props as ReleaseContext;
+  const { version, ...values } = parsePart(releaseContextSchema, { ...props, namespace: props.namespace ?? chartNamespace }, []);
+  return markParsed({ ...values, version: version ?? VIRTRIGAUD_VERSION });
 }

@@ -267,9 +267,9 @@ export function convertibleObject<T extends z.ZodType>(schema: T, what: string, 
   });
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const k8sJson = () => require('cdk8s-plus-28/lib/imports/k8s') as typeof import('cdk8s-plus-28/lib/imports/k8s');
-/* eslint-enable @typescript-eslint/no-require-imports */
+/** cdk8s-plus-28's Kubernetes L1 module, loaded on first use (values without affinities never need it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const k8sJson = () => (require('cdk8s-plus-28') as typeof import('cdk8s-plus-28')).k8s;
 /** cdk8s' conversion of a Kubernetes `Affinity`. */
 export const toJsonAffinity = (a: unknown): unknown => k8sJson().toJson_Affinity(a as never);
 

@@ -42,10 +42,15 @@ export function formatSource(source: ValueSource | undefined): string {
   return '';
 }
 
+/** One problem as the CLI prints it: `key.path: message (file:line)`. */
+export function formatProblem(p: ValuesProblem): string {
+  return `${p.path === '' ? '' : `${clip(p.path)}: `}${clip(p.message)}${formatSource(p.source)}`;
+}
+
 /** Bad values: every problem names its key path, and its file and line when it came from a file. */
 export class ValuesError extends ToolkitError {
   constructor(public readonly problems: readonly ValuesProblem[]) {
-    const shown = problems.slice(0, MAX_PROBLEMS).map((p) => `${p.path === '' ? '' : `${clip(p.path)}: `}${clip(p.message)}${formatSource(p.source)}`);
+    const shown = problems.slice(0, MAX_PROBLEMS).map(formatProblem);
     if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more problems`);
     super(shown.join('\n'), 'ValuesError');
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { slimK8sImports } from '../../scripts/build-bundle';
 
 /** The bundle's cut-down Kubernetes L1 imports behave as the original module for the names kept. */

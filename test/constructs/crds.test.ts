@@ -65,16 +65,17 @@ describe('vendored CRDs', () => {
   test('JSON patches and custom resolvers apply as to any ApiObject', () => {
     class Upper implements IResolver {
       resolve(c: ResolutionContext) {
-        if (typeof c.value === 'string' && c.value === 'Namespaced') c.replaceValue('NAMESPACED');
+        if (typeof c.value === 'string' && c.value === 'Namespaced') c.replaceValue('Cluster');
       }
     }
     const app = new App({ resolvers: [new Upper()] });
     const { fast, plain, fastChart, plainChart } = charts(app);
-    const patch = [JsonPatch.add('/spec/names/shortNames/-', 'x'), JsonPatch.replace('/metadata/name', 'renamed')];
+    const patch = [JsonPatch.add('/spec/names/shortNames/-', 'x'), JsonPatch.add('/metadata/labels/patched', 'yes')];
     ApiObject.of(fast.node.children[0]).addJsonPatch(...patch);
     ApiObject.of(plain.node.children[0]).addJsonPatch(...patch);
     const expected = plainChart.toJson();
-    expect(JSON.stringify(expected)).toContain('NAMESPACED');
+    expect(JSON.stringify(expected)).toContain('"scope":"Cluster"');
+    expect(JSON.stringify(expected)).toContain('"patched":"yes"');
     expect(JSON.stringify(fastChart.toJson())).toBe(JSON.stringify(expected));
   });
 });

@@ -2,8 +2,12 @@
  * The constructs in a user's cdk8s app: chart namespaces, partial props of each construct, typed
  * handles, and the validations `cdk8s synth` runs.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App, Chart, JsonPatch, Testing } from 'cdk8s';
-import { VirtRigaud, VirtRigaudCrds, VirtRigaudManager, VirtRigaudNetworkPolicies, VirtRigaudProvider, Monitoring, ValuesError } from '../../lib';
+import { VirtRigaud, VirtRigaudCrds, VirtRigaudManager, VirtRigaudNetworkPolicies, VirtRigaudProvider, Monitoring, ReleaseNamespace, ValuesError } from '../../lib';
+import { runCli } from '../../lib/cli/cli';
 import { validateManifest } from '../../lib/schema/schema-validation';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec?: any };
@@ -63,11 +67,12 @@ describe('each construct on its own, with partial props', () => {
     expect(() => new VirtRigaudManager(chart, 'manager2', { values: { replicas: -1 } })).toThrow(/manager\.replicas/);
   });
 
-  test('a provider per mode, the CRDs, network policies and monitoring, each with defaults', () => {
+  test('a provider per mode, the CRDs, the namespace, network policies and monitoring, each with defaults', () => {
     const chart = Testing.chart();
     const cr = new VirtRigaudProvider(chart, 'kvm', { values: { name: 'kvm', type: 'libvirt', endpoint: 'qemu+ssh://root@kvm.example.com/system', credentialsSecret: 'kvm' } });
-    const dep = new VirtRigaudProvider(chart, 'pve', { values: { name: 'pve', type: 'proxmox', mode: 'deployment', endpoint: 'https://pve.example.com:8006', credentialsSecret: 'pve', podLabels: { team: 'a' } } });
-    new VirtRigaudCrds(chart, 'crds');
+    const dep = new VirtRigaudProvider(chart, 'pve', { profile: 'documented', values: { name: 'pve', type: 'proxmox', mode: 'deployment', endpoint: 'https://pve.example.com:8006', credentialsSecret: 'pve', podLabels: { team: 'a' } } });
+    const crds = new VirtRigaudCrds(chart, 'crds');
+    const namespace = new ReleaseNamespace(chart, 'namespace', { context: { namespace: 'vr' } });
     new VirtRigaudNetworkPolicies(chart, 'policies', { providers: [{ name: 'pve', type: 'proxmox', mode: 'deployment', endpoint: 'https://pve.example.com:8006', credentialsSecret: 'pve' }] });
     const monitoring = new Monitoring(chart, 'monitoring');
     expect(cr.customResource).toBeDefined();
@@ -75,7 +80,10 @@ describe('each construct on its own, with partial props', () => {
     const objects = Testing.synth(chart) as Obj[];
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === dep.name)!;
     expect(service.spec.ports.map((p: { port: number }) => p.port).sort()).toEqual([dep.grpcPort, dep.metricsPort].sort());
-    expect(objects.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(10);
+    expect(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name)).toEqual(crds.crds.map((c) => c.name));
+    expect(crds.crds).toHaveLength(10);
+    expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual([namespace.name]);
+    expect(namespace.namespace.name).toBe(namespace.name);
     expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).sort()).toEqual(['virtrigaud-manager', 'virtrigaud-provider-pve']);
     const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
     const exprs: string[] = rule.spec.groups.flatMap((g: { rules: { expr: string }[] }) => g.rules.map((r) => r.expr));
@@ -96,5 +104,78 @@ describe('cdk8s validations', () => {
     const app = new App({ outdir: Testing.app().outdir });
     new VirtRigaud(new Chart(app, 'c'), 'release');
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+/**
+ * Each exported construct used on its own, with one bad input: what `cdk8s synth` of a user's app
+ * reports (an error at construction, or a cdk8s validation) is what the CLI says of the same values.
+ */
+describe('a construct on its own reports what the CLI reports for its part of the values', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'library-mode-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  /** The CLI's messages for `values` (`error: ` and the file position taken off). */
+  function cliMessages(values: object): string[] {
+    const file = join(tmp, 'values.yaml');
+    writeFileSync(file, JSON.stringify(values));
+    let stderr = '';
+    const code = runCli(['synth', '-o', '-', '-f', file], { stdout: () => undefined, stderr: (t) => (stderr += t) });
+    expect(code).toBe(2);
+    return stderr.trimEnd().split('\n').map((line) => line.replace(/^error: /, '').replace(` (${file}:1:`, '\0').replace(/\0\d+\)$/, ''));
+  }
+
+  /** What `app.synth()` of a user's app with `build`'s constructs reports, one message per line. */
+  function cdk8sMessages(build: (chart: Chart) => void): string[] {
+    const app = new App({ outdir: join(tmp, 'dist') });
+    try {
+      build(new Chart(app, 'user'));
+      app.synth();
+    } catch (e) {
+      const text = (e as Error).message;
+      // A validation: "Validation failed with the following errors:\n  [path] message"; else the error itself.
+      return text.startsWith('Validation failed') ? text.split('\n').slice(1).map((l) => l.replace(/^\s*\[[^\]]*\] /, '')) : text.split('\n');
+    }
+    throw new Error('cdk8s synth reported nothing');
+  }
+
+  const deploymentProvider = { name: 'pve', type: 'proxmox', mode: 'deployment', endpoint: 'https://pve.example.com:8006', credentialsSecret: 'pve' } as const;
+  const cases: [string, (chart: Chart) => void, object][] = [
+    ['VirtRigaud', (c) => new VirtRigaud(c, 'release', { manager: { replicas: 2, leaderElection: { enabled: false } } }), { manager: { replicas: 2, leaderElection: { enabled: false } } }],
+    ['VirtRigaudManager (a release rule, as a validation)', (c) => new VirtRigaudManager(c, 'manager', { values: { replicas: 2, leaderElection: { enabled: false } } }), { manager: { replicas: 2, leaderElection: { enabled: false } } }],
+    ['VirtRigaudManager (a flag the toolkit sets)', (c) => new VirtRigaudManager(c, 'manager', { values: { extraArgs: ['--leader-elect=false'] } }), { manager: { extraArgs: ['--leader-elect=false'] } }],
+    ['VirtRigaudProvider (deployment mode under profile v0.3.11)', (c) => new VirtRigaudProvider(c, 'pve', { values: deploymentProvider }), { providers: [deploymentProvider] }],
+    [
+      'VirtRigaudProvider (a name too long for the release)',
+      (c) => new VirtRigaudProvider(c, 'pve', { context: { releaseName: 'a-rather-long-release-name' }, profile: 'documented', values: { ...deploymentProvider, name: 'p'.repeat(40) } }),
+      { releaseName: 'a-rather-long-release-name', profile: 'documented', providers: [{ ...deploymentProvider, name: 'p'.repeat(40) }] },
+    ],
+    ['VirtRigaudCrds', (c) => new VirtRigaudCrds(c, 'crds', { annotations: { 'not a key': 'x' } }), { crds: { annotations: { 'not a key': 'x' } } }],
+    ['VirtRigaudNetworkPolicies', (c) => new VirtRigaudNetworkPolicies(c, 'policies', { values: { apiServer: { cidrs: [] } } }), { networkPolicies: { apiServer: { cidrs: [] } } }],
+    ['ReleaseNamespace', (c) => new ReleaseNamespace(c, 'ns', { labels: { 'pod-security.kubernetes.io/enforce': 'not a level!' } }), { namespaceLabels: { 'pod-security.kubernetes.io/enforce': 'not a level!' } }],
+    ['Monitoring (its release context)', (c) => new Monitoring(c, 'monitoring', { context: { releaseName: '9lives' } }), { releaseName: '9lives' }],
+    ['Monitoring (its values)', (c) => new Monitoring(c, 'monitoring', { values: { rules: { runbookUrlPattern: 'not a url' } } }), { monitoring: { rules: { runbookUrlPattern: 'not a url' } } }],
+  ];
+
+  test.each(cases)('%s', (_name, build, values) => {
+    const expected = cliMessages(values);
+    expect(expected).toHaveLength(1);
+    expect(cdk8sMessages(build)).toEqual(expected);
+  });
+
+  test('a part patched after construction: lint\'s finding, as for the whole release', () => {
+    const messages = cdk8sMessages((c) => {
+      const manager = new VirtRigaudManager(c, 'manager');
+      manager.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+    });
+    expect(messages).toEqual(['Deployment/virtrigaud-system/virtrigaud-manager: container manager is privileged (pod-security)']);
+  });
+
+  test('parts of a release are checked once, by the release', () => {
+    const messages = cdk8sMessages((c) => {
+      const release = new VirtRigaud(c, 'release', { profile: 'documented', providers: [deploymentProvider] });
+      release.manager.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+    });
+    expect(messages).toEqual(['Deployment/virtrigaud-system/virtrigaud-manager: container manager is privileged (pod-security)']);
   });
 });

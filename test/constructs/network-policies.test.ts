@@ -43,7 +43,7 @@ function render(providerInputs: ProviderInput[], networkPolicies: unknown = {}):
   const manager = managerSchema.parse({});
   const providers = parseProviders(providerInputs);
   new VirtRigaudManager(chart, 'manager', { context: ctx, values: manager });
-  for (const values of providers) new VirtRigaudProvider(chart, `provider-${values.name}`, { context: ctx, values: values as ProviderOptions });
+  for (const values of providers) new VirtRigaudProvider(chart, `provider-${values.name}`, { context: ctx, profile: 'documented', values: values as ProviderOptions });
   new VirtRigaudNetworkPolicies(chart, 'network-policies', {
     context: ctx,
     values: networkPoliciesSchema.parse(networkPolicies),

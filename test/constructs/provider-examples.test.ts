@@ -25,7 +25,7 @@ describe.each([
   test('renders providers and network policies that are valid against their schemas', () => {
     const values = valuesSchema.parse(layer.values);
     const chart = Testing.chart();
-    for (const p of values.providers) new VirtRigaudProvider(chart, `provider-${p.name}`, { context: ctx, values: p as ProviderOptions, imagePullSecrets: values.imagePullSecrets });
+    for (const p of values.providers) new VirtRigaudProvider(chart, `provider-${p.name}`, { context: ctx, profile: values.profile, values: p as ProviderOptions, imagePullSecrets: values.imagePullSecrets });
     new VirtRigaudNetworkPolicies(chart, 'network-policies', { context: ctx, values: values.networkPolicies, manager: { metricsPort: 8080, healthPort: 8081 }, providers: values.providers as ProviderOptions[] });
     const objects = Testing.synth(chart) as Manifest[];
     expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toHaveLength(values.providers.length + 1);

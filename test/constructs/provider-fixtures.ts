@@ -10,8 +10,8 @@ import { ctx } from '../release-context';
 export { ctx };
 
 /**
- * One realistic provider of each type, in `deployment` mode (the constructs render what they are
- * given; that `profile: v0.3.11` refuses this mode is a values test).
+ * One realistic provider of each type, in `deployment` mode (rendered with `profile: documented`:
+ * `profile: v0.3.11` refuses this mode, a values and library-mode test).
  */
 export const SAMPLES = {
   vsphere: { name: 'vc-prod', type: 'vsphere', mode: 'deployment', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' },
@@ -29,7 +29,7 @@ export function parseProviders(input: readonly ProviderInput[]): ProviderValues[
 export function synthProviders(input: readonly ProviderInput[], imagePullSecrets?: { name: string }[]): Manifest[] {
   const chart = Testing.chart();
   for (const values of parseProviders(input)) {
-    new VirtRigaudProvider(chart, `provider-${values.name}`, { context: ctx, values: values as ProviderOptions, imagePullSecrets });
+    new VirtRigaudProvider(chart, `provider-${values.name}`, { context: ctx, profile: 'documented', values: values as ProviderOptions, imagePullSecrets });
   }
   return Testing.synth(chart) as Manifest[];
 }

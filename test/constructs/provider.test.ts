@@ -260,7 +260,7 @@ describe('several provider instances at once', () => {
   test('construct ids are stable (provider-<name>) whatever the order of the list', () => {
     const chart = Testing.chart();
     const [first] = parseProviders([SAMPLES.proxmox]);
-    const construct = new VirtRigaudProvider(chart, `provider-${first.name}`, { context: ctx, values: first as ProviderOptions });
+    const construct = new VirtRigaudProvider(chart, `provider-${first.name}`, { context: ctx, profile: 'documented', values: first as ProviderOptions });
     expect(construct.node.path).toMatch(/provider-pve$/);
     const reversed = synthProviders([...inputs].reverse());
     const key = (list: Manifest[]) => list.map((o) => JSON.stringify(o)).sort();
@@ -341,9 +341,10 @@ describe('custom-resource mode', () => {
     // Valid in deployment mode; forced into custom-resource mode past the values schema (marked as parsed, so the construct does not parse it again).
     const [values] = parseProviders([{ ...SAMPLES.vsphere, name: 'vc', ...change }]);
     const chart = Testing.chart();
-    new VirtRigaudProvider(chart, 'provider-vc', { context: ctx, values: markParsed({ ...values, mode: 'custom-resource' as const }) as unknown as ProviderOptions });
-    const [provider] = Testing.synth(chart);
-    expect(validateManifest(provider).map((v) => v.path)).toContain(crdPath);
+    const construct = new VirtRigaudProvider(chart, 'provider-vc', { context: ctx, values: markParsed({ ...values, mode: 'custom-resource' as const }) as unknown as ProviderOptions });
+    expect(validateManifest(construct.customResource!.toJson()).map((v) => v.path)).toContain(crdPath);
+    // Used on its own, the construct reports it when synthesized.
+    expect(() => Testing.synth(chart)).toThrow(`Provider/virtrigaud-system/vc: ${crdPath}: `);
   });
 });
 

@@ -6,7 +6,7 @@
  * `skipLibCheck`, no `esModuleInterop`), must type-check, must refuse misspelt props, and must
  * synthesize.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
@@ -117,6 +117,21 @@ builtTest('the tarball holds no tests, bench, scripts, sources or V8 caches, and
   expect(files.filter((f) => /^(test|bench|scripts|build\/bench|build\/scripts|build\/test)\//.test(f) || f.endsWith('.v8cache') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
 });
 
+builtTest('the declarations name only public entry points of cdk8s, cdk8s-plus-28 and constructs', () => {
+  const deep: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.d.ts')) {
+        for (const m of readFileSync(path, 'utf8').matchAll(/(?:from\s*|import\(\s*|require\(\s*)['"]((?:cdk8s|cdk8s-plus-28|constructs)\/[^'"]*)['"]/g)) deep.push(`${path.slice(app.length + 1)}: ${m[1]}`);
+      }
+    }
+  };
+  walk(join(app, 'node_modules', 'virtrigaud-cdk8s', 'build'));
+  expect(deep).toEqual([]);
+});
+
 builtTest('the app type-checks with the stock cdk8s tsconfig (no skipLibCheck)', () => {
   expect(format(compile(['main.ts']))).toEqual([]);
 }, 120_000);
@@ -149,4 +164,19 @@ builtTest('the app synthesizes with node from the installed package', () => {
   // The parts, in a chart with a namespace: namespaced objects in it.
   const parts = docs('parts.k8s.yaml');
   expect(parts.find((o) => o.kind === 'Deployment')?.metadata).toMatchObject({ name: 'parts-manager', namespace: 'parts-system' });
+}, 120_000);
+
+builtTest('cdk8s synth of a provider on its own reports what the installed CLI reports for the same values', () => {
+  const provider = { name: 'pve', type: 'proxmox', mode: 'deployment', endpoint: 'https://pve.example.com:8006', credentialsSecret: 'pve' };
+  const bad = `import { App, Chart } from 'cdk8s';\nimport { VirtRigaudProvider } from 'virtrigaud-cdk8s';\n` +
+    `const app = new App();\nnew VirtRigaudProvider(new Chart(app, 'c'), 'pve', { values: ${JSON.stringify(provider)} });\napp.synth();\n`;
+  writeFileSync(join(app, 'bad.js'), ts.transpileModule(bad, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2017 } }).outputText);
+  const synth = spawnSync(process.execPath, ['bad.js'], { cwd: app, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: join(app, 'dist-bad') } });
+  writeFileSync(join(app, 'bad.yaml'), JSON.stringify({ providers: [provider] }));
+  const cli = spawnSync(process.execPath, ['node_modules/virtrigaud-cdk8s/build/bin/virtrigaud.js', 'synth', '-o', '-', '-f', 'bad.yaml'], { cwd: app, encoding: 'utf8' });
+  expect(cli.status).toBe(2);
+  const [message] = cli.stderr.trim().split('\n').map((l) => l.replace(/^error: /, '').replace(/ \(bad\.yaml:\d+:\d+\)$/, ''));
+  expect(message).toMatch(/^providers\[0\]\.mode: mode: deployment cannot be used with VirtRigaud v0\.3\.11/);
+  expect(synth.status).not.toBe(0);
+  expect(synth.stderr).toContain(`[c/pve] ${message}\n`);
 }, 120_000);
