@@ -19,6 +19,11 @@ export function resourceName(ctx: Pick<ReleaseContext, 'releaseName'>, suffix: s
   return `${ctx.releaseName}-${suffix}`;
 }
 
+/** `<release>-manager`: Deployment, Service and ServiceAccount of the manager. */
+export function managerName(ctx: Pick<ReleaseContext, 'releaseName'>): string {
+  return resourceName(ctx, 'manager');
+}
+
 /** Prometheus `job` of the manager targets (carried by the Service label {@link JOB_LABEL}). */
 export function managerJobName(ctx: ReleaseContext): string {
   return resourceName(ctx, 'manager');

@@ -35,7 +35,7 @@ import {
   sum,
   sumBy,
   Vector,
-} from './promql';
+} from '../promql';
 import { assertValidPromQL, ValidateOptions } from './promql-validate';
 
 export type DashboardValues = MonitoringValues['dashboard'];

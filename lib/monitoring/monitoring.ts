@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { managerJobName, providerJobName, ReleaseContext } from '../conventions/names';
+import { managerJobName, managerName, providerJobName, ReleaseContext } from '../conventions/names';
 import { releaseContext, ReleaseContextProps } from '../parts/release-context';
 import { chartNamespace, parsePart } from '../parts/parse-part';
 import type { MonitoringOptions } from '../props';
@@ -11,6 +11,11 @@ import { buildDashboard, createDashboardConfigMap, DashboardBuild } from './dash
 import type { ValidateOptions } from './promql-validate';
 import { buildRuleGroups, createPrometheusRule, RuleGroup } from './rules';
 import { createServiceMonitors } from './service-monitors';
+
+/** A Service of the release that monitoring selects (its construct's `service.name`). */
+export interface MonitoredService {
+  readonly serviceName: string;
+}
 
 export interface MonitoringProps {
   /** The release. @default - the defaults of the values, in the chart's namespace if it has one */
@@ -28,12 +33,17 @@ export interface MonitoringProps {
    */
   readonly managerMetrics?: { readonly secure?: boolean };
   /**
-   * Provider instances whose Services this release renders (`deployment` mode). When given, the
-   * provider-down alert fires for each provider whose target vanished, even while others are up,
-   * and never for absence when the list is empty. When omitted, it fires when the provider job
-   * has no target at all (which a release without providers always is).
+   * The manager's Service (`VirtRigaudManager.service`): a CA-verified secure scrape expects its
+   * DNS name by default. @default - the manager Service of the release (`<release>-manager`)
    */
-  readonly providers?: readonly { readonly name: string; readonly type: string }[];
+  readonly manager?: MonitoredService;
+  /**
+   * The provider Services this release renders (`VirtRigaudProvider.service`, `deployment` mode).
+   * When given, the provider-down alert fires for each Service whose target vanished, even while
+   * others are up, and never for absence when the list is empty. When omitted, it fires when the
+   * provider job has no target at all (which a release without providers always is).
+   */
+  readonly providers?: readonly MonitoredService[];
   /**
    * Validation of every expression at construction.
    * @default - syntax checked with the Prometheus lezer grammar
@@ -89,6 +99,7 @@ export class Monitoring extends Construct {
       values: serviceMonitors,
       additionalLabels,
       managerSecure: props.managerMetrics?.secure ?? false,
+      managerServiceName: props.manager?.serviceName ?? managerName(ctx),
     });
     this.managerServiceMonitor = monitors.manager;
     this.providersServiceMonitor = monitors.providers;
@@ -97,7 +108,7 @@ export class Monitoring extends Construct {
       const sm = serviceMonitors;
       this.ruleGroups = buildRuleGroups(ctx, values.rules, {
         profile,
-        providers: props.providers,
+        providerServices: props.providers?.map((p) => p.serviceName),
         validate: props.validate,
         scraped: { manager: sm.enabled && sm.manager.enabled, providers: sm.enabled && sm.providers.enabled },
       });

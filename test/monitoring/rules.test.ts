@@ -1,8 +1,8 @@
-import { ALERT_NAMES, ALERTS } from '../../lib/catalog/alert-catalog';
+import { ALERT_NAMES, ALERTS } from '../../lib/alerts';
 import { AlertingRule } from '../../lib/monitoring/alerts';
-import { RECORDING_RULES, ruleInProfile } from '../../lib/monitoring/recording-rules';
+import { RECORDING_RULES, ruleInProfile } from '../../lib/promql/recording-rules';
 import { ALERT_GROUP, buildRuleGroups, isAlertingRule, RECORDING_GROUP, RuleGroup, SLO_GROUP } from '../../lib/monitoring/rules';
-import { SLO_WINDOWS } from '../../lib/monitoring/slo';
+import { SLO_WINDOWS } from '../../lib/promql/slo';
 import { MonitoringValuesInput } from '../../lib/values/monitoring-values';
 import { ctx, synthMonitoring, values } from './helpers';
 
@@ -59,7 +59,7 @@ describe('PrometheusRule', () => {
   });
 
   test('the down alert checks each known provider Service for absence', () => {
-    const groups = buildRuleGroups(ctx, values().rules, { profile: 'documented', providers: [{ name: 'esx', type: 'vsphere' }, { name: 'kvm', type: 'libvirt' }] });
+    const groups = buildRuleGroups(ctx, values().rules, { profile: 'documented', providerServices: ['virtrigaud-provider-esx', 'virtrigaud-provider-kvm'] });
     expect(alert(groups, 'VirtrigaudProviderDown').expr).toBe(
       'up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0' +
         ' or absent(up{job="virtrigaud-provider",namespace="virtrigaud-system",service="virtrigaud-provider-esx"})' +
@@ -68,7 +68,7 @@ describe('PrometheusRule', () => {
   });
 
   test('down alerts: no absence check without providers or when this release does not scrape the targets', () => {
-    const none = buildRuleGroups(ctx, values().rules, { profile: 'documented', providers: [] });
+    const none = buildRuleGroups(ctx, values().rules, { profile: 'documented', providerServices: [] });
     expect(alert(none, 'VirtrigaudProviderDown').expr).toBe('up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0');
     const { monitoring } = synthMonitoring({ serviceMonitors: { providers: { enabled: false } } });
     expect(alert(monitoring.ruleGroups, 'VirtrigaudProviderDown').expr).toBe('up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0');
