@@ -9,7 +9,7 @@ import { monitoringValuesSchema } from '../values/monitoring-values';
 import { alertInProfile, alertText, ALERT_NAMES, ALERTS, AlertName, humanizeDuration } from '../alerts';
 import { runbookUrl } from './alerts';
 import { DEFAULT_PROFILE, METRIC_GROUP_TITLES, MetricGroup, Profile, PROFILE_LABELS, PROFILE_METRICS, PROFILE_TITLES, PROFILES, TARGET_LABELS } from '../catalog/catalog';
-import { SPEC_PANEL_TITLES } from './dashboard';
+import { SPEC_PANEL_TITLES } from './dashboard-panels';
 import { RECORDING_RULES } from '../promql/recording-rules';
 import { ALERT_GROUP, buildRuleGroups, isAlertingRule, RECORDING_GROUP, SLO_GROUP } from './rules';
 import { SLO_RECORDING_RULES } from '../promql/slo';

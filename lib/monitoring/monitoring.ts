@@ -118,7 +118,7 @@ export class Monitoring extends Construct {
     }
 
     if (values.dashboard.enabled) {
-      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate, profile);
+      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate, profile, { manager: this.managerJobName, provider: this.providerJobName });
       this.dashboardConfigMap = createDashboardConfigMap(this, 'dashboard', { context: ctx, values: values.dashboard, additionalLabels, build: this.dashboard });
     }
   }
