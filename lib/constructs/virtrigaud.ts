@@ -79,7 +79,7 @@ export class VirtRigaud extends Construct {
         profile: values.profile,
         values: values.monitoring,
         managerMetrics: { secure: values.manager.metrics.secure },
-        manager: { serviceName: this.manager.service.name },
+        manager: { serviceName: this.manager.service.name, jobName: this.manager.jobName },
         // Custom-resource providers run in Services the manager creates without the release's labels: not scraped.
         providers: this.providers.flatMap((p) => (p.service ? [{ serviceName: p.service.name }] : [])),
       });

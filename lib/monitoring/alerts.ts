@@ -8,6 +8,12 @@ import type { AlertValues } from '../values/monitoring-values';
 
 export type { AlertContext };
 
+/** Prometheus jobs of the release's targets (the Service label `virtrigaud.io/job` the constructs set). */
+export interface TargetJobs {
+  readonly manager: string;
+  readonly provider: string;
+}
+
 export interface AlertingRule {
   readonly alert: AlertName;
   readonly expr: string;

@@ -20,6 +20,7 @@ import { objectMeta } from '../conventions/labels';
 import type { MonitoringValues } from '../values/monitoring-values';
 import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { PromQL } from '../promql';
+import type { TargetJobs } from './alerts';
 import { panelSpecs } from './dashboard-panels';
 import { assertValidPromQL, ValidateOptions } from './promql-validate';
 
@@ -76,19 +77,13 @@ export function dashboardTitle(ctx: ReleaseContext, values: DashboardValues): st
   return ctx.releaseName === 'virtrigaud' ? 'VirtRigaud / Overview' : `VirtRigaud / Overview (${ctx.releaseName})`;
 }
 
-/** Prometheus jobs of the release's targets (what the health panels select). */
-export interface DashboardJobs {
-  readonly manager: string;
-  readonly provider: string;
-}
-
 /** Builds the dashboard; every query is validated (Grafana macros substituted). */
 export function buildDashboard(
   ctx: ReleaseContext,
   values: DashboardValues,
   validate: ValidateOptions = {},
   profile: Profile = DEFAULT_PROFILE,
-  jobs: DashboardJobs = { manager: managerJobName(ctx), provider: providerJobName(ctx) },
+  jobs: TargetJobs = { manager: managerJobName(ctx), provider: providerJobName(ctx) },
 ): DashboardBuild {
   const q = new PromQL({ profile, scope: { namespace: ctx.namespace } });
   const uid = dashboardUid(ctx, values);

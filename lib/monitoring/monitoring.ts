@@ -33,10 +33,11 @@ export interface MonitoringProps {
    */
   readonly managerMetrics?: { readonly secure?: boolean };
   /**
-   * The manager's Service (`VirtRigaudManager.service`): a CA-verified secure scrape expects its
-   * DNS name by default. @default - the manager Service of the release (`<release>-manager`)
+   * The manager's Service and Prometheus job (`VirtRigaudManager.service`, `.jobName`): a
+   * CA-verified secure scrape expects the Service's DNS name by default.
+   * @default - the manager Service and job of the release (`<release>-manager`)
    */
-  readonly manager?: MonitoredService;
+  readonly manager?: MonitoredService & { readonly jobName: string };
   /**
    * The provider Services this release renders (`VirtRigaudProvider.service`, `deployment` mode).
    * When given, the provider-down alert fires for each Service whose target vanished, even while
@@ -83,10 +84,11 @@ export class Monitoring extends Construct {
     super(scope, id);
     const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
     const values: MonitoringValues = parsePart(monitoringValuesSchema, props.values ?? {}, ['monitoring']);
-    this.managerJobName = managerJobName(ctx);
+    this.managerJobName = props.manager?.jobName ?? managerJobName(ctx);
     this.providerJobName = providerJobName(ctx);
     this.ruleGroups = [];
     if (!values.enabled) return;
+    const jobs = { manager: this.managerJobName, provider: this.providerJobName };
     const additionalLabels = values.additionalLabels;
 
     const profile = props.profile ?? DEFAULT_PROFILE;
@@ -109,6 +111,7 @@ export class Monitoring extends Construct {
       this.ruleGroups = buildRuleGroups(ctx, values.rules, {
         profile,
         providerServices: props.providers?.map((p) => p.serviceName),
+        jobs,
         validate: props.validate,
         scraped: { manager: sm.enabled && sm.manager.enabled, providers: sm.enabled && sm.providers.enabled },
       });
@@ -118,7 +121,7 @@ export class Monitoring extends Construct {
     }
 
     if (values.dashboard.enabled) {
-      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate, profile, { manager: this.managerJobName, provider: this.providerJobName });
+      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate, profile, jobs);
       this.dashboardConfigMap = createDashboardConfigMap(this, 'dashboard', { context: ctx, values: values.dashboard, additionalLabels, build: this.dashboard });
     }
   }

@@ -12,7 +12,7 @@ import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports
 import type { MonitoringValues } from '../values/monitoring-values';
 import { alertInProfile, ALERT_NAMES, ALERTS } from '../alerts';
 import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
-import { AlertContext, AlertingRule, buildAlert } from './alerts';
+import { AlertContext, AlertingRule, buildAlert, TargetJobs } from './alerts';
 import { PromQL } from '../promql';
 import { assertValidPromQL, ValidateOptions } from './promql-validate';
 import { RECORDING_RULES, ruleInProfile } from '../promql/recording-rules';
@@ -50,6 +50,8 @@ export interface RuleSetOptions {
    * Without a ServiceMonitor, a missing target is expected and the down alerts only report `up == 0`.
    */
   readonly scraped?: { readonly manager: boolean; readonly providers: boolean };
+  /** Prometheus jobs of the release's targets. @default - the release's (lib/conventions/names.ts) */
+  readonly jobs?: TargetJobs;
   /** How expressions are validated (default: the lezer grammar only). */
   readonly validate?: ValidateOptions;
 }
@@ -86,8 +88,8 @@ export function buildRuleGroups(ctx: ReleaseContext, values: RulesValues, option
   const c: AlertContext = {
     q,
     namespace: ctx.namespace,
-    managerJob: managerJobName(ctx),
-    providerJob: providerJobName(ctx),
+    managerJob: options.jobs?.manager ?? managerJobName(ctx),
+    providerJob: options.jobs?.provider ?? providerJobName(ctx),
     providerServices: options.providerServices,
     scraped: options.scraped ?? { manager: true, providers: true },
     useRecorded,
