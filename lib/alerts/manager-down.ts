@@ -1,4 +1,6 @@
 /** VirtrigaudManagerDown (added by the toolkit): no manager replica is up, or none is scraped. */
+import { COMPONENT_LABEL } from '../conventions/labels';
+import { managerJobName, managerName } from '../conventions/names';
 import { absent, eq, maxBy, or } from '../promql';
 import { esxTarget, MANAGER_JOB, managerUp, NS, target } from './fixtures';
 import { defineAlert } from './types';
@@ -8,6 +10,8 @@ const noManager = {
   description: `No target of job ${MANAGER_JOB} in namespace ${NS} has been up for more than 5 minutes: no manager replica can be scraped or none exists.`,
 };
 const summary = 'No VirtRigaud manager is up.';
+/** The runbook names objects with placeholders. */
+const PLACEHOLDER = { releaseName: '<release>' };
 
 export const managerDown = defineAlert({
   name: 'VirtrigaudManagerDown',
@@ -23,9 +27,9 @@ export const managerDown = defineAlert({
     impact:
       'Nothing is reconciled: VirtualMachines, snapshots, clones and migrations are not acted on, and most VirtRigaud metrics (and the alerts built on them) go silent.',
     diagnosis: [
-      '`kubectl -n <namespace> get deploy,pods -l app.kubernetes.io/component=manager`; check restarts, readiness and events.',
-      '`kubectl -n <namespace> logs deploy/<release>-manager`: leader election, API-server access (RBAC) and certificate errors show here.',
-      'Prometheus UI, Status → Targets, job `<release>-manager`: with `manager.metrics.secure`, a `401`/`403` means Prometheus\' ServiceAccount lacks `get` on `/metrics` or the ServiceMonitor sends no token.',
+      `\`kubectl -n <namespace> get deploy,pods -l ${COMPONENT_LABEL}=manager\`; check restarts, readiness and events.`,
+      `\`kubectl -n <namespace> logs deploy/${managerName(PLACEHOLDER)}\`: leader election, API-server access (RBAC) and certificate errors show here.`,
+      `Prometheus UI, Status → Targets, job \`${managerJobName(PLACEHOLDER)}\`: with \`manager.metrics.secure\`, a \`401\`/\`403\` means Prometheus' ServiceAccount lacks \`get\` on \`/metrics\` or the ServiceMonitor sends no token.`,
     ],
     mitigation: [
       'Fix the failing pod (image, resources, RBAC) and let the Deployment roll out.',

@@ -5,9 +5,17 @@
  * their health): the manager's circuit breaker for a provider is open after repeated
  * infrastructure failures.
  */
+import { COMPONENT_LABEL, INSTANCE_LABEL, JOB_LABEL, NAME_LABEL } from '../conventions/labels';
+import { managedProviderServiceName, providerJobName, providerResourceName } from '../conventions/names';
+import { METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
 import { absent, compare, eq, maxBy, or, overTime } from '../promql';
 import { esx, esxTarget, kvm, managerTarget, managerUp, NS, PROVIDER_JOB, target } from './fixtures';
 import { defineAlert, InputSeries, Labels } from './types';
+
+/** The runbook names objects with placeholders. */
+const PLACEHOLDER = { releaseName: '<release>', namespace: '<namespace>' };
+const PROVIDER_OBJECT = providerResourceName(PLACEHOLDER, '<name>');
+const MANAGED_SERVICE = managedProviderServiceName(PLACEHOLDER, '<provider>');
 
 /** `virtrigaud_circuit_breaker_state` of a half-open breaker (upstream `CircuitBreakerHalfOpen`; 2 is open). */
 export const CIRCUIT_BREAKER_HALF_OPEN = 1;
@@ -46,9 +54,9 @@ export const providerDown = defineAlert({
         diagnosis: [
           'Which provider: the alert\'s `provider` and `provider_type` labels (the Provider object\'s name and type).',
           'The Provider\'s status: `kubectl -n <namespace> get provider <provider> -o yaml` (conditions, `status.runtime.phase`).',
-          'The pods the manager runs for it: `kubectl -n <namespace> get pods -l app.kubernetes.io/name=virtrigaud-provider,app.kubernetes.io/instance=<provider> -o wide`; then `kubectl -n <namespace> logs deploy/virtrigaud-provider-<namespace>-<provider>`.',
+          `The pods the manager runs for it: \`kubectl -n <namespace> get pods -l ${NAME_LABEL}=virtrigaud-provider,${INSTANCE_LABEL}=<provider> -o wide\`; then \`kubectl -n <namespace> logs deploy/${MANAGED_SERVICE}\`.`,
           'RPC failures the manager sees: `sum by (method, code) (rate(virtrigaud_provider_rpc_requests_total{provider_type="<type>", code!="OK"}[5m]))`.',
-          'TLS between manager and provider: the manager\'s log shows handshake errors when the provider certificate is not valid for `virtrigaud-provider-<namespace>-<provider>.<namespace>.svc.cluster.local`.',
+          `TLS between manager and provider: the manager's log shows handshake errors when the provider certificate is not valid for \`${MANAGED_SERVICE}.<namespace>.svc.cluster.local\`.`,
         ],
         mitigation: [
           'Fix the cause shown in the pod events or logs (image pull, credentials Secret, hypervisor endpoint, certificates, resources); the breaker closes after the next successful probe.',
@@ -68,14 +76,14 @@ export const providerDown = defineAlert({
       'VM operations on the provider\'s hypervisor stop: VirtualMachines served by it are not created, changed, powered or deleted, and their status goes stale. Other providers are unaffected.',
     diagnosis: [
       'Which target: the alert\'s `instance` and `service` labels (no `instance` means no target was discovered).',
-      'Pods: `kubectl -n <namespace> get pods -l app.kubernetes.io/component=provider -o wide`; look for CrashLoopBackOff, Pending or not-ready pods, then `kubectl -n <namespace> logs deploy/<release>-provider-<name>`.',
-      'Endpoints: `kubectl -n <namespace> get endpoints <release>-provider-<name>`; an empty list means no ready pod backs the Service.',
-      'Scrape errors: Prometheus UI, Status → Targets, job `<release>-provider`; `connection refused` or `404` means the metrics port `metrics` (8080) does not serve `/metrics`.',
+      `Pods: \`kubectl -n <namespace> get pods -l ${COMPONENT_LABEL}=provider -o wide\`; look for CrashLoopBackOff, Pending or not-ready pods, then \`kubectl -n <namespace> logs deploy/${PROVIDER_OBJECT}\`.`,
+      `Endpoints: \`kubectl -n <namespace> get endpoints ${PROVIDER_OBJECT}\`; an empty list means no ready pod backs the Service.`,
+      `Scrape errors: Prometheus UI, Status → Targets, job \`${providerJobName(PLACEHOLDER)}\`; \`connection refused\` or \`404\` means the metrics port \`${METRICS_PORT_NAME}\` (${PROVIDER_HEALTH_PORT}) does not serve \`/metrics\`.`,
       'Credentials and reachability of the hypervisor: provider logs show authentication or connection errors; check the credentials Secret mounted at `/etc/virtrigaud/credentials`.',
     ],
     mitigation: [
       'Fix the cause shown in the pod events or logs (image pull, credentials Secret, hypervisor endpoint, resources) and let the Deployment roll out again.',
-      'If the pod runs but is not scraped, check that the Service carries the label `virtrigaud.io/job` and a port named `metrics`, and that Prometheus selects the ServiceMonitor (`release` label for kube-prometheus-stack).',
+      `If the pod runs but is not scraped, check that the Service carries the label \`${JOB_LABEL}\` and a port named \`${METRICS_PORT_NAME}\`, and that Prometheus selects the ServiceMonitor (\`release\` label for kube-prometheus-stack).`,
       'If the provider was removed on purpose, the alert resolves once its target is gone from discovery; silence it during planned maintenance.',
     ],
   },

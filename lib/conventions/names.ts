@@ -25,12 +25,12 @@ export function managerName(ctx: Pick<ReleaseContext, 'releaseName'>): string {
 }
 
 /** Prometheus `job` of the manager targets (carried by the Service label {@link JOB_LABEL}). */
-export function managerJobName(ctx: ReleaseContext): string {
+export function managerJobName(ctx: Pick<ReleaseContext, 'releaseName'>): string {
   return resourceName(ctx, 'manager');
 }
 
 /** Prometheus `job` of every provider target: one job for all providers, as the spec's alert expects. */
-export function providerJobName(ctx: ReleaseContext): string {
+export function providerJobName(ctx: Pick<ReleaseContext, 'releaseName'>): string {
   return resourceName(ctx, 'provider');
 }
 

@@ -8,6 +8,7 @@ import { JOB_LABEL } from '../conventions/labels';
 import { monitoringValuesSchema } from '../values/monitoring-values';
 import { alertInProfile, alertText, ALERT_NAMES, ALERTS, AlertName, humanizeDuration } from '../alerts';
 import { runbookUrl } from './alerts';
+import { METRICS_PATH, METRICS_PORT_NAME } from './service-monitors';
 import { DEFAULT_PROFILE, METRIC_GROUP_TITLES, MetricGroup, Profile, PROFILE_LABELS, PROFILE_METRICS, PROFILE_TITLES, PROFILES, TARGET_LABELS } from '../catalog/catalog';
 import { SPEC_PANEL_TITLES } from './dashboard-panels';
 import { RECORDING_RULES } from '../promql/recording-rules';
@@ -26,6 +27,8 @@ export const DOCS_CONTEXT: ReleaseContext = {
 };
 
 const code = (s: string) => '`' + s + '`';
+/** Port and path the ServiceMonitors scrape. */
+const SCRAPED = `${code(METRICS_PORT_NAME)}, ${code(METRICS_PATH)}`;
 /** A code span inside a table cell: GFM splits cells on `|` even inside code, so it is escaped. */
 const tcode = (s: string) => code(s).replace(/\|/g, '\\|');
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -59,8 +62,8 @@ export function renderMetricsReference(profile: Profile = DEFAULT_PROFILE): stri
     '',
     '| Component | ServiceMonitor | Job (default release) | Port, path |',
     '|---|---|---|---|',
-    `| manager | \`<release>-manager\` | ${code(managerJobName(DOCS_CONTEXT))} | \`metrics\`, \`/metrics\` |`,
-    ...(profile === 'v0.3.11' ? [] : [`| providers | \`<release>-providers\` | ${code(providerJobName(DOCS_CONTEXT))} | \`metrics\`, \`/metrics\` |`]),
+    `| manager | \`<release>-manager\` | ${code(managerJobName(DOCS_CONTEXT))} | ${SCRAPED} |`,
+    ...(profile === 'v0.3.11' ? [] : [`| providers | \`<release>-providers\` | ${code(providerJobName(DOCS_CONTEXT))} | ${SCRAPED} |`]),
     '',
     ...(profile === 'v0.3.11'
       ? ['v0.3.11 providers serve no `/metrics` (their HTTP port has `/healthz`, `/readyz`, `/health` only): no ServiceMonitor scrapes them, and every family below is served by the manager.', '']
