@@ -82,8 +82,9 @@ export class VirtRigaud extends Construct {
         profile: values.profile,
         values: values.monitoring,
         managerMetrics: { secure: values.manager.metrics.secure },
+        manager: { serviceName: this.manager.service.name, jobName: this.manager.jobName },
         // Custom-resource providers run in Services the manager creates without the release's labels: not scraped.
-        providers: values.providers.filter((p) => p.mode === 'deployment').map(({ name, type }) => ({ name, type })),
+        providers: this.providers.flatMap((p) => (p.service ? [{ serviceName: p.service.name }] : [])),
       });
     }
   }

@@ -19,13 +19,18 @@ export function resourceName(ctx: Pick<ReleaseContext, 'releaseName'>, suffix: s
   return `${ctx.releaseName}-${suffix}`;
 }
 
+/** `<release>-manager`: Deployment, Service and ServiceAccount of the manager. */
+export function managerName(ctx: Pick<ReleaseContext, 'releaseName'>): string {
+  return resourceName(ctx, 'manager');
+}
+
 /** Prometheus `job` of the manager targets (carried by the Service label {@link JOB_LABEL}). */
-export function managerJobName(ctx: ReleaseContext): string {
+export function managerJobName(ctx: Pick<ReleaseContext, 'releaseName'>): string {
   return resourceName(ctx, 'manager');
 }
 
 /** Prometheus `job` of every provider target: one job for all providers, as the spec's alert expects. */
-export function providerJobName(ctx: ReleaseContext): string {
+export function providerJobName(ctx: Pick<ReleaseContext, 'releaseName'>): string {
   return resourceName(ctx, 'provider');
 }
 

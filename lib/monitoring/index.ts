@@ -2,8 +2,8 @@
 export { Monitoring } from './monitoring';
 export type { MonitoringProps } from './monitoring';
 export type { MonitoringOptions } from '../props';
-export { ALERT_NAMES, ALERTS, SEVERITIES } from '../catalog/alert-catalog';
-export type { AlertName, AlertSpec, Severity } from '../catalog/alert-catalog';
+export { ALERT_NAMES, ALERTS, SEVERITIES } from '../alerts';
+export type { AlertName, AlertSpec, Severity } from '../alerts';
 export { PROFILES, DEFAULT_PROFILE } from '../profile';
 export type { Profile } from '../profile';
 export { validatePromQL, assertValidPromQL, PromQLError } from './promql-validate';

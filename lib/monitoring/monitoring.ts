@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { managerJobName, providerJobName, ReleaseContext } from '../conventions/names';
+import { managerJobName, managerName, providerJobName, ReleaseContext } from '../conventions/names';
 import { releaseContext, ReleaseContextProps } from '../parts/release-context';
 import { chartNamespace, parsePart } from '../parts/parse-part';
 import type { MonitoringOptions } from '../props';
@@ -11,6 +11,11 @@ import { buildDashboard, createDashboardConfigMap, DashboardBuild } from './dash
 import type { ValidateOptions } from './promql-validate';
 import { buildRuleGroups, createPrometheusRule, RuleGroup } from './rules';
 import { createServiceMonitors } from './service-monitors';
+
+/** A Service of the release that monitoring selects (its construct's `service.name`). */
+export interface MonitoredService {
+  readonly serviceName: string;
+}
 
 export interface MonitoringProps {
   /** The release. @default - the defaults of the values, in the chart's namespace if it has one */
@@ -28,12 +33,18 @@ export interface MonitoringProps {
    */
   readonly managerMetrics?: { readonly secure?: boolean };
   /**
-   * Provider instances whose Services this release renders (`deployment` mode). When given, the
-   * provider-down alert fires for each provider whose target vanished, even while others are up,
-   * and never for absence when the list is empty. When omitted, it fires when the provider job
-   * has no target at all (which a release without providers always is).
+   * The manager's Service and Prometheus job (`VirtRigaudManager.service`, `.jobName`): a
+   * CA-verified secure scrape expects the Service's DNS name by default.
+   * @default - the manager Service and job of the release (`<release>-manager`)
    */
-  readonly providers?: readonly { readonly name: string; readonly type: string }[];
+  readonly manager?: MonitoredService & { readonly jobName: string };
+  /**
+   * The provider Services this release renders (`VirtRigaudProvider.service`, `deployment` mode).
+   * When given, the provider-down alert fires for each Service whose target vanished, even while
+   * others are up, and never for absence when the list is empty. When omitted, it fires when the
+   * provider job has no target at all (which a release without providers always is).
+   */
+  readonly providers?: readonly MonitoredService[];
   /**
    * Validation of every expression at construction.
    * @default - syntax checked with the Prometheus lezer grammar
@@ -73,10 +84,11 @@ export class Monitoring extends Construct {
     super(scope, id);
     const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
     const values: MonitoringValues = parsePart(monitoringValuesSchema, props.values ?? {}, ['monitoring']);
-    this.managerJobName = managerJobName(ctx);
+    this.managerJobName = props.manager?.jobName ?? managerJobName(ctx);
     this.providerJobName = providerJobName(ctx);
     this.ruleGroups = [];
     if (!values.enabled) return;
+    const jobs = { manager: this.managerJobName, provider: this.providerJobName };
     const additionalLabels = values.additionalLabels;
 
     const profile = props.profile ?? DEFAULT_PROFILE;
@@ -89,6 +101,7 @@ export class Monitoring extends Construct {
       values: serviceMonitors,
       additionalLabels,
       managerSecure: props.managerMetrics?.secure ?? false,
+      managerServiceName: props.manager?.serviceName ?? managerName(ctx),
     });
     this.managerServiceMonitor = monitors.manager;
     this.providersServiceMonitor = monitors.providers;
@@ -97,7 +110,8 @@ export class Monitoring extends Construct {
       const sm = serviceMonitors;
       this.ruleGroups = buildRuleGroups(ctx, values.rules, {
         profile,
-        providers: props.providers,
+        providerServices: props.providers?.map((p) => p.serviceName),
+        jobs,
         validate: props.validate,
         scraped: { manager: sm.enabled && sm.manager.enabled, providers: sm.enabled && sm.providers.enabled },
       });
@@ -107,7 +121,7 @@ export class Monitoring extends Construct {
     }
 
     if (values.dashboard.enabled) {
-      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate, profile);
+      this.dashboard = buildDashboard(ctx, values.dashboard, props.validate, profile, jobs);
       this.dashboardConfigMap = createDashboardConfigMap(this, 'dashboard', { context: ctx, values: values.dashboard, additionalLabels, build: this.dashboard });
     }
   }

@@ -10,13 +10,13 @@ import { ReleaseContext, managerJobName, providerJobName, resourceName } from '.
 import { objectMeta } from '../conventions/labels';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import type { MonitoringValues } from '../values/monitoring-values';
-import { alertInProfile, ALERT_NAMES, ALERTS } from '../catalog/alert-catalog';
+import { alertInProfile, ALERT_NAMES, ALERTS } from '../alerts';
 import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
-import { AlertContext, AlertingRule, buildAlert, ProviderRef } from './alerts';
-import { PromQL } from './promql';
+import { AlertContext, AlertingRule, buildAlert, TargetJobs } from './alerts';
+import { PromQL } from '../promql';
 import { assertValidPromQL, ValidateOptions } from './promql-validate';
-import { RECORDING_RULES, ruleInProfile } from './recording-rules';
-import { SLO_RECORDING_RULES } from './slo';
+import { RECORDING_RULES, ruleInProfile } from '../promql/recording-rules';
+import { SLO_RECORDING_RULES } from '../promql/slo';
 
 export const RECORDING_GROUP = 'virtrigaud.recording';
 export const SLO_GROUP = 'virtrigaud.slo';
@@ -40,16 +40,18 @@ export interface RuleSetOptions {
   /** The metrics catalog the rules are built for. @default DEFAULT_PROFILE */
   readonly profile?: Profile;
   /**
-   * Provider instances whose Services this release renders: the down alert then fires for each
-   * one whose target vanished (and, with none, never for absence). Unknown (undefined): it fires
-   * when the provider job has no target at all.
+   * Names of the provider Services this release renders: the down alert then fires for each one
+   * whose target vanished (and, with none, never for absence). Unknown (undefined): it fires when
+   * the provider job has no target at all.
    */
-  readonly providers?: readonly ProviderRef[];
+  readonly providerServices?: readonly string[];
   /**
    * Whether this release's ServiceMonitors scrape the manager and the providers (default: both).
    * Without a ServiceMonitor, a missing target is expected and the down alerts only report `up == 0`.
    */
   readonly scraped?: { readonly manager: boolean; readonly providers: boolean };
+  /** Prometheus jobs of the release's targets. @default - the release's (lib/conventions/names.ts) */
+  readonly jobs?: TargetJobs;
   /** How expressions are validated (default: the lezer grammar only). */
   readonly validate?: ValidateOptions;
 }
@@ -86,9 +88,9 @@ export function buildRuleGroups(ctx: ReleaseContext, values: RulesValues, option
   const c: AlertContext = {
     q,
     namespace: ctx.namespace,
-    managerJob: managerJobName(ctx),
-    providerJob: providerJobName(ctx),
-    providerServices: options.providers?.map((p) => resourceName(ctx, `provider-${p.name}`)),
+    managerJob: options.jobs?.manager ?? managerJobName(ctx),
+    providerJob: options.jobs?.provider ?? providerJobName(ctx),
+    providerServices: options.providerServices,
     scraped: options.scraped ?? { manager: true, providers: true },
     useRecorded,
     objective: slo.objective,

@@ -36,6 +36,8 @@ export interface ServiceMonitorsProps {
   readonly additionalLabels: Readonly<Record<string, string>>;
   /** The manager serves `/metrics` over HTTPS with Kubernetes authn/authz. */
   readonly managerSecure: boolean;
+  /** Name of the manager's Service (in the release namespace). */
+  readonly managerServiceName: string;
 }
 
 /**
@@ -133,9 +135,8 @@ export function createServiceMonitors(scope: Construct, props: ServiceMonitorsPr
       },
     });
   return {
-    // The manager's Service is `<release>-manager` (constructs/manager.ts), like this ServiceMonitor.
     manager: values.manager.enabled
-      ? make('manager-service-monitor', resourceName(ctx, 'manager'), 'manager', managerEndpoint(values, props.managerSecure, `${resourceName(ctx, 'manager')}.${ctx.namespace}.svc`))
+      ? make('manager-service-monitor', resourceName(ctx, 'manager'), 'manager', managerEndpoint(values, props.managerSecure, `${props.managerServiceName}.${ctx.namespace}.svc`))
       : undefined,
     providers: values.providers.enabled ? make('providers-service-monitor', resourceName(ctx, 'providers'), 'provider', providersEndpoint(values)) : undefined,
   };

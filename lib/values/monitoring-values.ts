@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../catalog/alert-catalog';
+import { ALERT_NAMES, ALERTS, AlertSpec, MAX_BURN_FACTOR, SEVERITIES } from '../alerts';
 import { ALL_LABEL_NAMES, TARGET_LABELS } from '../catalog/catalog';
 import { DNS1123_SUBDOMAIN } from '../conventions/patterns';
 import { annotationMap, duration, labelMap } from './common';

@@ -1,5 +1,5 @@
 import { CatalogError, DURATION_BUCKETS, getMetric, largestFiniteBucket, PROFILE_LABELS, PROFILE_METRICS } from '../../lib/catalog/catalog';
-import { absent, and, div, eq, gt, histogramQuantile, lt, mul, ne, oneOf, or, overTime, PromQL, rate, sum, sumBy } from '../../lib/monitoring/promql';
+import { absent, and, div, eq, gt, histogramQuantile, lt, mul, ne, oneOf, or, overTime, PromQL, rate, sum, sumBy } from '../../lib/promql';
 
 /** Every metric of the spec's tables, with its type and labels as the spec lists them. */
 const SPEC_TABLE: Record<string, [string, string[]]> = {

@@ -1,5 +1,6 @@
 import { PROFILE_METRICS } from '../../lib/catalog/catalog';
-import { buildDashboard, SPEC_PANEL_TITLES } from '../../lib/monitoring/dashboard';
+import { buildDashboard } from '../../lib/monitoring/dashboard';
+import { SPEC_PANEL_TITLES } from '../../lib/monitoring/dashboard-panels';
 import { validatePromQL } from '../../lib/monitoring/promql-validate';
 import { validateManifest } from '../../lib/schema/schema-validation';
 import { ctx, synthMonitoring, values } from './helpers';

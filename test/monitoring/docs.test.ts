@@ -1,10 +1,10 @@
-import { alertInProfile, alertText, ALERT_NAMES, ALERTS } from '../../lib/catalog/alert-catalog';
+import { alertInProfile, alertText, ALERT_NAMES, ALERTS } from '../../lib/alerts';
 import { PROFILES } from '../../lib/profile';
 import { runbookUrl } from '../../lib/monitoring/alerts';
 import { PROFILE_LABELS, PROFILE_METRICS } from '../../lib/catalog/catalog';
 import { renderMetricsReference, renderRunbooks } from '../../lib/monitoring/docs';
-import { RECORDING_RULES, ruleInProfile } from '../../lib/monitoring/recording-rules';
-import { SLO_RECORDING_RULES } from '../../lib/monitoring/slo';
+import { RECORDING_RULES, ruleInProfile } from '../../lib/promql/recording-rules';
+import { SLO_RECORDING_RULES } from '../../lib/promql/slo';
 import { values } from './helpers';
 
 describe('generated docs', () => {

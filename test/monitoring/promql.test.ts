@@ -1,6 +1,6 @@
-import { ALERT_EXPRESSIONS } from '../../lib/monitoring/alerts';
+import { ALERTS } from '../../lib/alerts';
 import { buildDashboard } from '../../lib/monitoring/dashboard';
-import { Vector } from '../../lib/monitoring/promql';
+import { Vector } from '../../lib/promql';
 import { assertValidPromQL, PromQLError, validatePromQL } from '../../lib/monitoring/promql-validate';
 import { buildRuleGroups } from '../../lib/monitoring/rules';
 import { ctx, ruleExpressions, synthMonitoring, values } from './helpers';
@@ -66,7 +66,7 @@ describe('every rendered expression parses (grammar + analysis)', () => {
     'SLO off, custom thresholds': values({ rules: { slo: { vmCreation: { enabled: false } }, alerts: { VirtrigaudSlowVMCreation: { threshold: 120 } } } }),
   };
   test.each(Object.entries(configs))('rules: %s', (_, v) => {
-    const groups = buildRuleGroups(ctx, v.rules, { profile: 'documented', validate: FULL, providers: [{ name: 'esx', type: 'vsphere' }] });
+    const groups = buildRuleGroups(ctx, v.rules, { profile: 'documented', validate: FULL, providerServices: ['virtrigaud-provider-esx'] });
     const exprs = ruleExpressions(groups);
     expect(exprs.length).toBeGreaterThan(5);
     for (const { what, expr } of exprs) expect({ what, errors: validatePromQL(expr, FULL) }).toEqual({ what, errors: [] });
@@ -79,13 +79,13 @@ describe('every rendered expression parses (grammar + analysis)', () => {
   });
 
   test('the construct validates at construction and throws naming the alert', () => {
-    const original = ALERT_EXPRESSIONS.VirtrigaudQueueBacklog;
-    const mutable = ALERT_EXPRESSIONS as Record<string, unknown>;
-    mutable.VirtrigaudQueueBacklog = () => new Vector('sum(virtrigaud_queue_depth) by', { labels: [], filters: {}, min: 0, max: Infinity, metrics: [] });
+    const mutable = ALERTS.VirtrigaudQueueBacklog as { expression: unknown };
+    const original = mutable.expression;
+    mutable.expression = () => new Vector('sum(virtrigaud_queue_depth) by', { labels: [], filters: {}, min: 0, max: Infinity, metrics: [] });
     try {
       expect(() => synthMonitoring()).toThrow(/alert VirtrigaudQueueBacklog: invalid PromQL: syntax error/);
     } finally {
-      mutable.VirtrigaudQueueBacklog = original;
+      mutable.expression = original;
     }
     expect(() => synthMonitoring()).not.toThrow();
   });

@@ -1,8 +1,11 @@
-import { ALERT_NAMES, ALERTS } from '../../lib/catalog/alert-catalog';
+import { Testing } from 'cdk8s';
+import { ALERT_NAMES, ALERTS } from '../../lib/alerts';
+import { VirtRigaud } from '../../lib/constructs/virtrigaud';
+import type { VirtRigaudProps } from '../../lib/props';
 import { AlertingRule } from '../../lib/monitoring/alerts';
-import { RECORDING_RULES, ruleInProfile } from '../../lib/monitoring/recording-rules';
+import { RECORDING_RULES, ruleInProfile } from '../../lib/promql/recording-rules';
 import { ALERT_GROUP, buildRuleGroups, isAlertingRule, RECORDING_GROUP, RuleGroup, SLO_GROUP } from '../../lib/monitoring/rules';
-import { SLO_WINDOWS } from '../../lib/monitoring/slo';
+import { SLO_WINDOWS } from '../../lib/promql/slo';
 import { MonitoringValuesInput } from '../../lib/values/monitoring-values';
 import { ctx, synthMonitoring, values } from './helpers';
 
@@ -59,7 +62,7 @@ describe('PrometheusRule', () => {
   });
 
   test('the down alert checks each known provider Service for absence', () => {
-    const groups = buildRuleGroups(ctx, values().rules, { profile: 'documented', providers: [{ name: 'esx', type: 'vsphere' }, { name: 'kvm', type: 'libvirt' }] });
+    const groups = buildRuleGroups(ctx, values().rules, { profile: 'documented', providerServices: ['virtrigaud-provider-esx', 'virtrigaud-provider-kvm'] });
     expect(alert(groups, 'VirtrigaudProviderDown').expr).toBe(
       'up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0' +
         ' or absent(up{job="virtrigaud-provider",namespace="virtrigaud-system",service="virtrigaud-provider-esx"})' +
@@ -67,8 +70,32 @@ describe('PrometheusRule', () => {
     );
   });
 
+  test('in a full release, the down alerts read the Services and jobs the manager and provider constructs render', () => {
+    const chart = Testing.chart();
+    const release = new VirtRigaud(chart, 'release', {
+      releaseName: 'lab',
+      namespace: 'vms',
+      profile: 'documented',
+      providers: [
+        { name: 'esx', type: 'vsphere', mode: 'deployment', endpoint: 'https://vcenter.example.com/sdk', credentialsSecret: 'vsphere-credentials' },
+        { name: 'kvm', type: 'libvirt', mode: 'custom-resource', endpoint: 'qemu+ssh://virtrigaud@kvm01.example.com/system', credentialsSecret: 'libvirt-credentials' },
+      ],
+    } as VirtRigaudProps);
+    const objects = Testing.synth(chart) as { kind: string; metadata: { name: string; labels?: Record<string, string> } }[];
+    const services = objects.filter((o) => o.kind === 'Service');
+    const providerServices = services.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'provider');
+    expect(providerServices.map((o) => o.metadata.name)).toEqual(['lab-provider-esx']); // the custom-resource provider's Service is the manager's
+    const groups = release.monitoring!.ruleGroups;
+    const absentServices = [...alert(groups, 'VirtrigaudProviderDown').expr.matchAll(/absent\(up\{[^}]*service="([^"]+)"/g)].map((m) => m[1]);
+    expect(absentServices).toEqual(providerServices.map((o) => o.metadata.name));
+    const jobOf = (o: { metadata: { labels?: Record<string, string> } }) => o.metadata.labels?.['virtrigaud.io/job'];
+    const manager = services.find((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'manager')!;
+    expect(alert(groups, 'VirtrigaudManagerDown').expr).toContain(`up{job="${jobOf(manager)}",namespace="vms"}`);
+    expect(alert(groups, 'VirtrigaudProviderDown').expr).toContain(`up{job="${jobOf(providerServices[0])}",namespace="vms"} == 0`);
+  });
+
   test('down alerts: no absence check without providers or when this release does not scrape the targets', () => {
-    const none = buildRuleGroups(ctx, values().rules, { profile: 'documented', providers: [] });
+    const none = buildRuleGroups(ctx, values().rules, { profile: 'documented', providerServices: [] });
     expect(alert(none, 'VirtrigaudProviderDown').expr).toBe('up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0');
     const { monitoring } = synthMonitoring({ serviceMonitors: { providers: { enabled: false } } });
     expect(alert(monitoring.ruleGroups, 'VirtrigaudProviderDown').expr).toBe('up{job="virtrigaud-provider",namespace="virtrigaud-system"} == 0');

@@ -180,7 +180,7 @@ describe('ServiceMonitors', () => {
 
 describe('ServiceMonitors, profile v0.3.11', () => {
   test('no providers ServiceMonitor (v0.3.11 providers serve no /metrics: a scrape would 404), the manager one stays', () => {
-    const { objects } = synthMonitoring({}, { profile: 'v0.3.11', providers: [{ name: 'esx', type: 'vsphere' }] });
+    const { objects } = synthMonitoring({}, { profile: 'v0.3.11', providers: [{ serviceName: 'virtrigaud-provider-esx' }] });
     expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name)).toEqual(['virtrigaud-manager']);
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_NAMES, ALERTS } from '../../lib/catalog/alert-catalog';
+import { ALERT_NAMES, ALERTS } from '../../lib/alerts';
 import { monitoringValuesSchema } from '../../lib/values/monitoring-values';
 import { values } from './helpers';
 

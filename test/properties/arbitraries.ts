@@ -4,7 +4,7 @@
  * spellings, prefixed label keys, and every toggle. What they generate must always render.
  */
 import fc from 'fast-check';
-import { ALERT_NAMES, ALERTS, MAX_BURN_FACTOR, SEVERITIES } from '../../lib/catalog/alert-catalog';
+import { ALERT_NAMES, ALERTS, MAX_BURN_FACTOR, SEVERITIES } from '../../lib/alerts';
 import type { ProviderInput } from '../../lib/values/provider-values';
 import type { ValuesInput } from '../../lib/values/schema';
 

@@ -5,11 +5,24 @@
  * in Prometheus, and two releases in two namespaces must never record the same series.
  * Ratios sum numerator and denominator separately before dividing.
  */
-import { FAILED_OUTCOMES, Profile } from '../catalog/catalog';
-import { div, histogramQuantile, Matchers, ne, oneOf, overTime, PromQL, rate, sumBy, Vector } from './promql';
+import { Profile } from '../catalog/catalog';
+import { PromQL } from './builder';
+import {
+  errorsRate,
+  p95,
+  queueDepth,
+  queueDepthAverage,
+  rpcErrorRatio,
+  rpcRequestsRate,
+  tasksInflight,
+  vmOperationsErrorRatio,
+  vmOperationsRate,
+  workqueueDepth,
+  workqueueDepthAverage,
+} from './queries';
+import { Matchers, Vector } from './vector';
 
-/** Window of the recorded rates (the spec's queries use 5m). */
-export const RATE_WINDOW = '5m';
+export { RATE_WINDOW } from './queries';
 
 export interface RecordingRuleSpec {
   readonly name: string;
@@ -26,125 +39,104 @@ export interface RecordingRuleSpec {
   build(q: PromQL, matchers?: Matchers<string>): Vector;
 }
 
-type M = Matchers<string>;
-/** `outcome=~"…"` of failed operations in the builder's profile. */
-const failed = (q: PromQL) => oneOf(FAILED_OUTCOMES[q.profile]);
-
-const ops = (q: PromQL, m: M, extra: M = {}) => rate(q.metric('virtrigaud_vm_operations_total', { ...m, ...extra }), RATE_WINDOW);
-const opsErrorRatio = (q: PromQL, by: string[], m: M, window = RATE_WINDOW) =>
-  div(
-    sumBy(by, rate(q.metric('virtrigaud_vm_operations_total', { ...m, outcome: failed(q) }), window)),
-    sumBy(by, rate(q.metric('virtrigaud_vm_operations_total', m), window)),
-  );
-
 export const RECORDING_RULES: readonly RecordingRuleSpec[] = [
   {
     name: 'namespace:virtrigaud_vm_operations:rate5m',
     help: 'VM operations per second.',
     specQuery: 'Throughput: VM operations per second',
-    build: (q, m = {}) => sumBy(['namespace'], ops(q, m)),
+    build: (q, m = {}) => vmOperationsRate(q, ['namespace'], m),
   },
   {
     name: 'namespace_operation:virtrigaud_vm_operations:rate5m',
     help: 'VM operations per second by operation.',
-    build: (q, m = {}) => sumBy(['namespace', 'operation'], ops(q, m)),
+    build: (q, m = {}) => vmOperationsRate(q, ['namespace', 'operation'], m),
   },
   {
     name: 'namespace_provider:virtrigaud_vm_operations:rate5m',
     help: 'VM operations per second by provider (labels provider_type, provider).',
     specQuery: 'Throughput: operations by provider',
-    build: (q, m = {}) => sumBy(['namespace', 'provider_type', 'provider'], ops(q, m)),
+    build: (q, m = {}) => vmOperationsRate(q, ['namespace', 'provider_type', 'provider'], m),
   },
   {
     name: 'namespace:virtrigaud_vm_operations:error_ratio_rate5m',
     help: 'Share of VM operations that failed (outcome failure or error; v0.3.11: error).',
     specQuery: 'Error rate: overall error rate',
-    build: (q, m = {}) => opsErrorRatio(q, ['namespace'], m),
+    build: (q, m = {}) => vmOperationsErrorRatio(q, ['namespace'], m),
   },
   {
     name: 'namespace_provider:virtrigaud_vm_operations:error_ratio_rate5m',
     help: 'Share of VM operations that failed, by provider.',
-    build: (q, m = {}) => opsErrorRatio(q, ['namespace', 'provider_type', 'provider'], m),
+    build: (q, m = {}) => vmOperationsErrorRatio(q, ['namespace', 'provider_type', 'provider'], m),
   },
   {
     name: 'namespace_provider_type:virtrigaud_provider_rpc_requests:error_ratio_rate5m',
     help: 'Share of provider gRPC requests with a status code other than OK, by provider type.',
     specQuery: 'Error rate: provider-specific error rate',
-    build: (q, m = {}) =>
-      div(
-        sumBy(['namespace', 'provider_type'], rate(q.metric('virtrigaud_provider_rpc_requests_total', { ...m, code: ne('OK') }), RATE_WINDOW)),
-        sumBy(['namespace', 'provider_type'], rate(q.metric('virtrigaud_provider_rpc_requests_total', m), RATE_WINDOW)),
-      ),
+    build: (q, m = {}) => rpcErrorRatio(q, ['namespace', 'provider_type'], m),
   },
   {
     name: 'namespace_provider_type_method:virtrigaud_provider_rpc_requests:rate5m',
     help: 'Provider gRPC requests per second by provider type and method.',
-    build: (q, m = {}) => sumBy(['namespace', 'provider_type', 'method'], rate(q.metric('virtrigaud_provider_rpc_requests_total', m), RATE_WINDOW)),
+    build: (q, m = {}) => rpcRequestsRate(q, ['namespace', 'provider_type', 'method'], m),
   },
   {
     name: 'namespace_operation:virtrigaud_vm_operations_duration_seconds:p95_rate5m',
     profiles: ['documented'],
     help: '95th percentile of VM operation duration by operation (seconds).',
     specQuery: 'Latency: 95th percentile VM creation time',
-    build: (q, m = {}) =>
-      histogramQuantile(0.95, sumBy(['namespace', 'operation', 'le'], rate(q.bucket('virtrigaud_vm_operations_duration_seconds', m), RATE_WINDOW))),
+    build: (q, m = {}) => p95(q, 'virtrigaud_vm_operations_duration_seconds', ['namespace', 'operation'], m),
   },
   {
     name: 'namespace_provider_operation:virtrigaud_vm_operations_duration_seconds:p95_rate5m',
     profiles: ['documented'],
     help: '95th percentile of VM operation duration by provider and operation (seconds).',
-    build: (q, m = {}) =>
-      histogramQuantile(
-        0.95,
-        sumBy(['namespace', 'provider_type', 'provider', 'operation', 'le'], rate(q.bucket('virtrigaud_vm_operations_duration_seconds', m), RATE_WINDOW)),
-      ),
+    build: (q, m = {}) => p95(q, 'virtrigaud_vm_operations_duration_seconds', ['namespace', 'provider_type', 'provider', 'operation'], m),
   },
   {
     name: 'namespace_provider_type_method:virtrigaud_provider_rpc_latency_seconds:p95_rate5m',
     help: '95th percentile of provider gRPC latency by provider type and method (seconds).',
     specQuery: 'Latency: gRPC request latency by method',
-    build: (q, m = {}) =>
-      histogramQuantile(0.95, sumBy(['namespace', 'provider_type', 'method', 'le'], rate(q.bucket('virtrigaud_provider_rpc_latency_seconds', m), RATE_WINDOW))),
+    build: (q, m = {}) => p95(q, 'virtrigaud_provider_rpc_latency_seconds', ['namespace', 'provider_type', 'method'], m),
   },
   {
     name: 'namespace_kind:virtrigaud_queue_depth:sum',
     profiles: ['documented'],
     help: 'Current work-queue depth by resource kind.',
     specQuery: 'Queue depth: current queue depth',
-    build: (q, m = {}) => sumBy(['namespace', 'kind'], q.metric('virtrigaud_queue_depth', m)),
+    build: (q, m = {}) => queueDepth(q, ['namespace', 'kind'], m),
   },
   {
     name: 'namespace_kind:virtrigaud_queue_depth:avg_over_time5m',
     profiles: ['documented'],
     help: 'Work-queue depth by resource kind, averaged over 5 minutes.',
     specQuery: 'Queue depth: average queue depth over time',
-    build: (q, m = {}) => sumBy(['namespace', 'kind'], overTime('avg', q.metric('virtrigaud_queue_depth', m), RATE_WINDOW)),
+    build: (q, m = {}) => queueDepthAverage(q, ['namespace', 'kind'], m),
   },
   {
     name: 'namespace_name:workqueue_depth:sum',
     profiles: ['v0.3.11'],
     help: 'Current work-queue depth by controller (controller-runtime; v0.3.11 never sets virtrigaud_queue_depth).',
     specQuery: 'Queue depth: current queue depth',
-    build: (q, m = {}) => sumBy(['namespace', 'name'], q.metric('workqueue_depth', m)),
+    build: (q, m = {}) => workqueueDepth(q, ['namespace', 'name'], m),
   },
   {
     name: 'namespace_name:workqueue_depth:avg_over_time5m',
     profiles: ['v0.3.11'],
     help: 'Work-queue depth by controller, averaged over 5 minutes.',
     specQuery: 'Queue depth: average queue depth over time',
-    build: (q, m = {}) => sumBy(['namespace', 'name'], overTime('avg', q.metric('workqueue_depth', m), RATE_WINDOW)),
+    build: (q, m = {}) => workqueueDepthAverage(q, ['namespace', 'name'], m),
   },
   {
     name: 'namespace_provider:virtrigaud_provider_tasks_inflight:sum',
     help: 'Inflight provider tasks by provider.',
     specQuery: 'Inflight tasks: inflight tasks by provider',
-    build: (q, m = {}) => sumBy(['namespace', 'provider_type', 'provider'], q.metric('virtrigaud_provider_tasks_inflight', m)),
+    build: (q, m = {}) => tasksInflight(q, ['namespace', 'provider_type', 'provider'], m),
   },
   {
     name: 'namespace_component_reason:virtrigaud_errors:rate5m',
     help: 'Errors per second by component and reason.',
     specQuery: 'Dashboard: error rate (the spec groups by provider_type, which virtrigaud_errors_total does not carry)',
-    build: (q, m = {}) => sumBy(['namespace', 'component', 'reason'], rate(q.metric('virtrigaud_errors_total', m), RATE_WINDOW)),
+    build: (q, m = {}) => errorsRate(q, ['namespace', 'component', 'reason'], m),
   },
 ];
 
@@ -167,4 +159,3 @@ export function recordedOrInline(q: PromQL, name: string, matchers: Matchers<str
   return useRecorded ? q.recorded(name, matchers) : recordingRule(name).build(q, matchers);
 }
 
-export { opsErrorRatio };
