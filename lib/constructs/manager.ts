@@ -4,14 +4,10 @@ import { imageReference } from '../values/common';
 
 import type { ManagerOptions } from '../props';
 import { managerSchema, ManagerValues } from '../values/manager-values';
-<<<<<<< HEAD
 import { managerIssues } from '../values/schema';
 import { addPartValidation } from './validation';
-import { managerJobName, ReleaseContext, releaseContext, ReleaseContextProps, resourceName } from './context';
-=======
 import { managerJobName, ReleaseContext, releaseContext, ReleaseContextProps } from './context';
 import { managerName } from '../conventions/names';
->>>>>>> s5-mon
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
 import { ManagerRbac } from './manager-rbac';
 import { chartNamespace, parsePart } from '../parts/parse-part';
