@@ -17,7 +17,8 @@
  *
  * What the bundle leaves out of start-up (each plugin below says why it is safe): Node built-ins
  * that load on first use, cdk8s's index as lazy getters, zod's translations, and all but the used
- * part of cdk8s-plus-28's Kubernetes L1 imports. cdk8s's own copy of `yaml` is the package's.
+ * part of cdk8s-plus-28's Kubernetes L1 imports (its index, from which the sources import only `k8s`,
+ * is that module alone). cdk8s's own copy of `yaml` is the package's.
  *
  * The last three rewrite a dependency's compiled files, whose layout is no public API: each checks
  * the shape it assumes and, when a release changed it, bundles that dependency as published and
@@ -264,11 +265,17 @@ function usedK8sNames(): Set<string> | undefined {
       }
       else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
         const text = readFileSync(path, 'utf8');
-        // cdk8s-plus-28's L2 constructs use the whole module: no cutting down then.
-        if (/(from\s+|require\()'cdk8s-plus-28'/.test(text)) unsupported = true;
+        // The public `import { k8s } from 'cdk8s-plus-28'` is the same module (see K8S_PUBLIC_INTERNAL);
+        // any other name of the package (its L2 constructs) uses the whole module: no cutting down then.
+        for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'cdk8s-plus-28'/g)) {
+          if (m[1].split(',').some((n) => n.trim() !== '' && n.trim() !== 'k8s')) unsupported = true;
+          if (/\bk8s\s*\[/.test(text)) unsupported = true; // dynamic access
+          for (const u of text.matchAll(/\bk8s\.(\w+)/g)) names.add(u[1]);
+        }
+        if (/import\s+\*\s+as\s+\w+\s+from\s+'cdk8s-plus-28'|import\s+\w+\s*(,|from)\s*'cdk8s-plus-28'/.test(text)) unsupported = true;
+        // `require('cdk8s-plus-28').k8s.toJson_Affinity(…)` and the like: every `.name` of such a file counts.
+        if (text.includes(`require('cdk8s-plus-28')`) || text.includes(`require('${K8S_IMPORTS}')`)) for (const u of text.matchAll(/\.(\w+)/g)) names.add(u[1]);
         if (!text.includes(K8S_IMPORTS)) continue;
-        // `require('…/k8s').toJson_Affinity(…)` and the like: every `.name` of such a file counts.
-        if (text.includes(`require('${K8S_IMPORTS}')`)) for (const u of text.matchAll(/\.(\w+)/g)) names.add(u[1]);
         for (const m of text.matchAll(/import\s+\*\s+as\s+(\w+)\s+from\s+'cdk8s-plus-28\/lib\/imports\/k8s'/g)) {
           if (new RegExp(`\\b${m[1]}\\s*\\[`).test(text)) unsupported = true; // dynamic access
           for (const u of text.matchAll(new RegExp(`\\b${m[1]}\\.(\\w+)`, 'g'))) names.add(u[1]);
@@ -299,11 +306,33 @@ function usedK8sNames(): Set<string> | undefined {
 export const K8S_IMPORTS_INTERNAL = 'lib/imports/k8s.js is tsc output of top-level classes, functions, enums and `exports.X = X`';
 export const K8S_TOJSON_INTERNAL = 'lib/imports/k8s.js drops undefined members with `Object.entries(result).reduce(…)`';
 
+export const K8S_PUBLIC_INTERNAL = 'lib/index.js exports `k8s` as `require("./imports/k8s")`';
+
 export function slimK8sImportsPlugin(root: string, report: Report, names: () => Set<string> | undefined = usedK8sNames) {
   return {
     name: 'slim-k8s-imports',
-    setup(build: { onLoad(o: { filter: RegExp }, cb: (a: { path: string }) => { contents: string; loader: string; resolveDir: string } | undefined): void }) {
+    setup(build: {
+      onResolve(o: { filter: RegExp }, cb: (a: { path: string; importer: string }) => { path: string; namespace: string } | undefined): void;
+      onLoad(o: { filter: RegExp; namespace?: string }, cb: (a: { path: string }) => { contents: string; loader: string; resolveDir: string } | undefined): void;
+    }) {
       const dependency = packageVersion('cdk8s-plus-28', root);
+      // Our sources import only `k8s` from the package index: in the bundle the index is a module
+      // exporting just that, when the index exports it as the L1 module (else the index as published).
+      build.onResolve({ filter: /^cdk8s-plus-28$/ }, (args) => {
+        if (/[\\/]node_modules[\\/]/.test(args.importer) || !names()) return undefined;
+        let index = '';
+        try {
+          index = readFileSync(require.resolve('cdk8s-plus-28', { paths: [root] }), 'utf8');
+        } catch { /* reported below */ }
+        if (!index.includes('exports.k8s = require("./imports/k8s");')) {
+          report({ dependency, internal: K8S_PUBLIC_INTERNAL, applied: false, reason: 'lib/index.js has no such line' });
+          return undefined;
+        }
+        report({ dependency, internal: K8S_PUBLIC_INTERNAL, applied: true });
+        return { path: 'cdk8s-plus-28', namespace: 'cdk8s-plus-28-k8s-only' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'cdk8s-plus-28-k8s-only' }, () =>
+        ({ contents: `exports.k8s = require('${K8S_IMPORTS}');\n`, loader: 'js', resolveDir: root }));
       let file: string | undefined;
       try {
         file = require.resolve(`${K8S_IMPORTS}.js`, { paths: [root] });

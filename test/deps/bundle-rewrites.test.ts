@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from '../../lib/paths';
 import { rewritePlugins, RewriteReport } from '../../scripts/build-bundle';
 
 /**
- * The bundle step (`npm run build`) rewrites compiled files of cdk8s, zod and cdk8s-plus-28. Their
+ * The bundle step (`npm run build`) rewrites compiled files of cdk8s, zod and cdk8s-plus-28 (its L1 module, and its index to that module). Their
  * layout is no public API: the first test fails loudly when an installed release no longer has
  * the layout assumed; the second proves that the build then bundles that dependency as published
  * (same behaviour, a slower start) instead of failing or writing a broken bundle.
@@ -15,7 +15,7 @@ import { rewritePlugins, RewriteReport } from '../../scripts/build-bundle';
 /** Uses cdk8s (index), zod (messages) and the Kubernetes L1 imports, imported as the renderer's sources do. */
 const ENTRY = `import cdk8s from 'cdk8s';
 import { z } from 'zod';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s.js';
+import { k8s } from 'cdk8s-plus-28';
 export default () => {
   const app = new cdk8s.App();
   const chart = new cdk8s.Chart(app, 'c', { disableResourceNameHashes: true });
@@ -59,7 +59,7 @@ describe('bundle step: rewrites of dependencies\' internals', () => {
       throw new Error(changed.map((r) => `${r.dependency} changed an internal that scripts/build-bundle.ts rewrites: ${r.internal} (${r.reason}). ` +
         '`npm run build` still works (that dependency is bundled as published, the CLI starts slower): update the rewrite, or keep the version pinned in package.json.').join('\n'));
     }
-    expect(reports.map((r) => r.internal.split(' ')[0]).sort()).toEqual(['lib/imports/k8s.js', 'lib/imports/k8s.js', 'lib/index.js', 'v4/locales/index.js']);
+    expect(reports.map((r) => r.internal.split(' ')[0]).sort()).toEqual(['lib/imports/k8s.js', 'lib/imports/k8s.js', 'lib/index.js', 'lib/index.js', 'v4/locales/index.js']);
     expect(JSON.parse(bundled)).toEqual({ ...JSON.parse(unbundled), locales: true }); // z.locales holds `en` only in the bundle
   });
 
@@ -70,8 +70,7 @@ describe('bundle step: rewrites of dependencies\' internals', () => {
     symlinkSync(join(real, 'constructs'), join(nm, 'constructs'));
     cpSync(join(real, 'cdk8s'), join(nm, 'cdk8s'), { recursive: true });
     cpSync(join(real, 'zod'), join(nm, 'zod'), { recursive: true, filter: (f) => !f.includes(`${join(real, 'zod', 'src')}`) });
-    mkdirSync(join(nm, 'cdk8s-plus-28', 'lib', 'imports'), { recursive: true });
-    cpSync(join(real, 'cdk8s-plus-28', 'package.json'), join(nm, 'cdk8s-plus-28', 'package.json'));
+    cpSync(join(real, 'cdk8s-plus-28'), join(nm, 'cdk8s-plus-28'), { recursive: true });
     // Same behaviour, other layouts: what a patch release built with other tools could ship.
     const edit = (file: string, change: (text: string) => string) => {
       const before = readFileSync(file, 'utf8');
@@ -81,11 +80,13 @@ describe('bundle step: rewrites of dependencies\' internals', () => {
     };
     edit(join(nm, 'cdk8s', 'lib', 'index.js'), (t) => t.replace(/__exportStar\(require\("(\.\/[\w-]+)"\), exports\);/g, 'Object.assign(exports, require("$1"));'));
     edit(join(nm, 'zod', 'v4', 'locales', 'index.js'), (t) => t.replace('export { default as en } from "./en.js";', 'import en from "./en.js";\nexport { en };'));
+    edit(join(nm, 'cdk8s-plus-28', 'lib', 'index.js'), (t) => t.replace('exports.k8s = require("./imports/k8s");', "exports.k8s = require('./imports/k8s');"));
     writeFileSync(join(nm, 'cdk8s-plus-28', 'lib', 'imports', 'k8s.js'), `${readFileSync(join(real, 'cdk8s-plus-28', 'lib', 'imports', 'k8s.js'), 'utf8')}\nif (exports.KubeNamespace) exports.loaded = true;\n`);
 
     const { reports, bundled, unbundled } = await bundleWithRewrites(tmp);
     expect(reports.filter((r) => r.applied)).toEqual([]);
     expect(reports.map((r) => `${r.dependency.split('@')[0]}: ${r.reason}`).sort()).toEqual([
+      'cdk8s-plus-28: lib/index.js has no such line',
       'cdk8s-plus-28: slimK8sImports: unexpected statement: if (exports.KubeNamespace) exports.loaded = true;',
       'cdk8s: 0 __exportStar parts found in ' + join(nm, 'cdk8s', 'lib', 'index.js'),
       'zod: v4/locales/index.js does not re-export en from ./en.js',
