@@ -3,7 +3,7 @@ import { ApiObject, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberS
 import { Construct } from 'constructs';
 import { clusterScoped } from './cluster-scoped';
 import { releaseContext, ReleaseContextProps } from './context';
-import { addPartValidation } from './validation';
+import { addPartValidation } from '../parts/validation';
 import { chartNamespace, parsePart } from '../parts/parse-part';
 import { annotationMap } from '../values/common';
 import { objectMeta } from './labels';

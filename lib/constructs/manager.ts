@@ -5,7 +5,7 @@ import { imageReference } from '../values/common';
 import type { ManagerOptions } from '../props';
 import { managerSchema, ManagerValues } from '../values/manager-values';
 import { managerIssues } from '../values/schema';
-import { addPartValidation } from './validation';
+import { addPartValidation } from '../parts/validation';
 import { managerJobName, ReleaseContext, releaseContext, ReleaseContextProps } from './context';
 import { managerName } from '../conventions/names';
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';

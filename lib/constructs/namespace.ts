@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from './cluster-scoped';
 import { releaseContext, ReleaseContextProps } from './context';
-import { addPartValidation } from './validation';
+import { addPartValidation } from '../parts/validation';
 import { chartNamespace, parsePart } from '../parts/parse-part';
 import { labelMap } from '../values/common';
 import { objectMeta } from './labels';

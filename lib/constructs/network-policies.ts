@@ -5,7 +5,7 @@ import { endpointPort, providersSchema, ProviderValues } from '../values/provide
 import { managerSchema } from '../values/manager-values';
 import { networkPoliciesSchema, NetworkPoliciesValues } from '../values/schema';
 import { releaseContext, ReleaseContextProps, resourceName } from './context';
-import { addPartValidation } from './validation';
+import { addPartValidation } from '../parts/validation';
 import { chartNamespace, parsePart } from '../parts/parse-part';
 import { objectMeta, selectorLabels } from './labels';
 import { providerLabels, providerPodSelector, providerResourceName } from './provider';

@@ -19,7 +19,7 @@ import { PROVIDER_DEFAULTS_ENV, PROVIDER_ENV } from '../conventions/env';
 import { providersSchema, ProviderType, ProviderValues } from '../values/provider-values';
 import { providerIssues } from '../values/schema';
 import { DEFAULT_PROFILE, Profile } from '../profile';
-import { addPartValidation } from './validation';
+import { addPartValidation } from '../parts/validation';
 import { managedProviderServiceName, providerJobName, providerResourceName, ReleaseContext } from '../conventions/names';
 import { GRPC_PORT_NAME, METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
 import { releaseContext, ReleaseContextProps } from './context';

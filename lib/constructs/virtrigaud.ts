@@ -11,7 +11,7 @@ import { VirtRigaudManager } from './manager';
 import { ReleaseNamespace } from './namespace';
 import { VirtRigaudNetworkPolicies } from './network-policies';
 import { VirtRigaudProvider } from './provider';
-import { lintFindings, markRelease } from './validation';
+import { lintFindings, markRelease } from '../parts/validation';
 import { chartNamespace, markParsed } from '../parts/parse-part';
 
 export type { VirtRigaudProps };

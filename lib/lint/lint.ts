@@ -34,7 +34,7 @@ function objectsIn(x: unknown): Obj[] {
 /** Every rule expression of every PrometheusRule parses with the Prometheus grammar (and passes codemirror-promql's analysis when installed). */
 export function checkPromQL(objects: readonly Obj[]): Finding[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { validatePromQL } = require('../monitoring/promql-validate') as typeof import('../monitoring/promql-validate');
+  const { validatePromQL } = require('../promql/validate') as typeof import('../promql/validate');
   const findings: Finding[] = [];
   for (const o of objects.filter((x) => x.kind === 'PrometheusRule')) {
     for (const group of objectsIn(o.spec?.groups)) {

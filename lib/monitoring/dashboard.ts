@@ -22,7 +22,7 @@ import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { PromQL } from '../promql';
 import type { TargetJobs } from './alerts';
 import { panelSpecs } from './dashboard-panels';
-import { assertValidPromQL, ValidateOptions } from './promql-validate';
+import { assertValidPromQL, ValidateOptions } from '../promql/validate';
 
 export type DashboardValues = MonitoringValues['dashboard'];
 

@@ -6,5 +6,5 @@ export { ALERT_NAMES, ALERTS, SEVERITIES } from '../alerts';
 export type { AlertName, AlertSpec, Severity } from '../alerts';
 export { PROFILES, DEFAULT_PROFILE } from '../profile';
 export type { Profile } from '../profile';
-export { validatePromQL, assertValidPromQL, PromQLError } from './promql-validate';
-export type { ValidateOptions } from './promql-validate';
+export { validatePromQL, assertValidPromQL, PromQLError } from '../promql/validate';
+export type { ValidateOptions } from '../promql/validate';

@@ -4,11 +4,12 @@ import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.
 import { managerJobName, managerName, providerJobName, ReleaseContext } from '../conventions/names';
 import { releaseContext, ReleaseContextProps } from '../parts/release-context';
 import { chartNamespace, parsePart } from '../parts/parse-part';
+import { addPartValidation } from '../parts/validation';
 import type { MonitoringOptions } from '../props';
 import { monitoringValuesSchema, MonitoringValues } from '../values/monitoring-values';
 import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { buildDashboard, createDashboardConfigMap, DashboardBuild } from './dashboard';
-import type { ValidateOptions } from './promql-validate';
+import type { ValidateOptions } from '../promql/validate';
 import { buildRuleGroups, createPrometheusRule, RuleGroup } from './rules';
 import { createServiceMonitors } from './service-monitors';
 
@@ -87,6 +88,8 @@ export class Monitoring extends Construct {
     this.managerJobName = props.manager?.jobName ?? managerJobName(ctx);
     this.providerJobName = providerJobName(ctx);
     this.ruleGroups = [];
+    // Used on its own: lint's findings of its objects (the Services its ServiceMonitors select are not among them).
+    addPartValidation(this, { skipLint: ['servicemonitor-selector'] });
     if (!values.enabled) return;
     const jobs = { manager: this.managerJobName, provider: this.providerJobName };
     const additionalLabels = values.additionalLabels;

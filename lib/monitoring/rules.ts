@@ -14,7 +14,7 @@ import { alertInProfile, ALERT_NAMES, ALERTS } from '../alerts';
 import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
 import { AlertContext, AlertingRule, buildAlert, TargetJobs } from './alerts';
 import { PromQL } from '../promql';
-import { assertValidPromQL, ValidateOptions } from './promql-validate';
+import { assertValidPromQL, ValidateOptions } from '../promql/validate';
 import { RECORDING_RULES, ruleInProfile } from '../promql/recording-rules';
 import { SLO_RECORDING_RULES } from '../promql/slo';
 

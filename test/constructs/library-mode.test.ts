@@ -7,6 +7,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { VirtRigaud, VirtRigaudCrds, VirtRigaudManager, VirtRigaudNetworkPolicies, VirtRigaudProvider, Monitoring, ReleaseNamespace, ValuesError } from '../../lib';
+import { PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
 import { runCli } from '../../lib/cli/cli';
 import { validateManifest } from '../../lib/schema/schema-validation';
 
@@ -169,6 +170,19 @@ describe('a construct on its own reports what the CLI reports for its part of th
       manager.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
     });
     expect(messages).toEqual(['Deployment/virtrigaud-system/virtrigaud-manager: container manager is privileged (pod-security)']);
+  });
+
+  test('monitoring patched after construction: lint\'s PromQL finding, as for the whole release', () => {
+    const patched = (c: Chart) => {
+      const monitoring = new Monitoring(c, 'monitoring');
+      monitoring.prometheusRule!.addJsonPatch(JsonPatch.add('/spec/groups/0/rules/-', { record: 'x:y', expr: PrometheusRuleSpecGroupsRulesExpr.fromString('sum(rate(x[5m])') }));
+    };
+    const messages = cdk8sMessages(patched);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^PrometheusRule\/virtrigaud-system\/virtrigaud-alerts: .*\(promql\)$/);
+    const app = new App({ outdir: join(tmp, 'dist') });
+    new Monitoring(new Chart(app, 'user'), 'monitoring');
+    expect(() => app.synth()).not.toThrow(); // untouched, its objects pass (its Services are not among them)
   });
 
   test('parts of a release are checked once, by the release', () => {

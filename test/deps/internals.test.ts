@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { CODEMIRROR_PROMQL_PARSER, validatePromQL } from '../../lib/monitoring/promql-validate';
+import { CODEMIRROR_PROMQL_PARSER, validatePromQL } from '../../lib/promql/validate';
 import { compactStandaloneCode, generateValidators } from '../../lib/schema/precompile';
 import { createSchemaValidator } from '../../lib/schema/schema-validation';
 
@@ -57,7 +57,7 @@ describe('ajv: the standalone code lib/schema/precompile.ts compacts', () => {
   });
 });
 
-describe('lezer and codemirror-promql: what lib/monitoring/promql-validate.ts relies on', () => {
+describe('lezer and codemirror-promql: what lib/promql/validate.ts relies on', () => {
   /** `a or b or …`, one `absent()` per provider, as the provider-down alert writes it. */
   const chain = (n: number) => ['up == 0', ...Array.from({ length: n }, (_, i) => `absent(up{job="virtrigaud-provider",service="virtrigaud-provider-p${i}"})`)].join(' or ');
   type Parse = { advance(): unknown; bigReductionCount?: unknown };
@@ -67,11 +67,11 @@ describe('lezer and codemirror-promql: what lib/monitoring/promql-validate.ts re
   test('canary: @lezer/lr still cuts long left-associative chains, and its parse counts them in bigReductionCount', () => {
     let errors = 0;
     parser.parse(chain(400)).iterate({ enter: (n) => void (n.type.isError && errors++) });
-    canary('@lezer/lr', 'promql-validate.ts works around: long `a or b or …` chains get error nodes (the guard is gone: the reset of bigReductionCount can go)', errors > 0,
+    canary('@lezer/lr', 'lib/promql/validate.ts works around: long `a or b or …` chains get error nodes (the guard is gone: the reset of bigReductionCount can go)', errors > 0,
       'Remove the reset in parseTree.');
     const parse = parser.startParse(chain(400));
     parse.advance();
-    canary('@lezer/lr', 'parseTree in promql-validate.ts resets: the numeric field `bigReductionCount` of a Parse', typeof parse.bigReductionCount === 'number',
+    canary('@lezer/lr', 'parseTree in lib/promql/validate.ts resets: the numeric field `bigReductionCount` of a Parse', typeof parse.bigReductionCount === 'number',
       'Alerts of more than about 320 providers would be refused as invalid PromQL.');
     expect(validatePromQL(chain(1000))).toEqual([]);
   });
@@ -84,7 +84,7 @@ describe('lezer and codemirror-promql: what lib/monitoring/promql-validate.ts re
     } catch {
       Parser = undefined;
     }
-    canary('@prometheus-io/codemirror-promql', `promql-validate.ts loads: the class Parser (analyze, getDiagnostics) of ${CODEMIRROR_PROMQL_PARSER}`,
+    canary('@prometheus-io/codemirror-promql', `lib/promql/validate.ts loads: the class Parser (analyze, getDiagnostics) of ${CODEMIRROR_PROMQL_PARSER}`,
       typeof Parser?.prototype.analyze === 'function' && typeof Parser?.prototype.getDiagnostics === 'function',
       'lint would check PromQL syntax only.');
     // Beyond the 3,000 characters CodeMirror parses at first: found, and nothing spurious.

@@ -1,7 +1,7 @@
 import { PROFILE_METRICS } from '../../lib/catalog/catalog';
 import { buildDashboard } from '../../lib/monitoring/dashboard';
 import { SPEC_PANEL_TITLES } from '../../lib/monitoring/dashboard-panels';
-import { validatePromQL } from '../../lib/monitoring/promql-validate';
+import { validatePromQL } from '../../lib/promql/validate';
 import { validateManifest } from '../../lib/schema/schema-validation';
 import { ctx, synthMonitoring, values } from './helpers';
 

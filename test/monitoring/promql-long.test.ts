@@ -1,4 +1,4 @@
-import { validatePromQL } from '../../lib/monitoring/promql-validate';
+import { validatePromQL } from '../../lib/promql/validate';
 import { buildRuleGroups, isAlertingRule } from '../../lib/monitoring/rules';
 import { ctx, values } from './helpers';
 

@@ -1,7 +1,7 @@
 import { ALERTS } from '../../lib/alerts';
 import { buildDashboard } from '../../lib/monitoring/dashboard';
 import { Vector } from '../../lib/promql';
-import { assertValidPromQL, PromQLError, validatePromQL } from '../../lib/monitoring/promql-validate';
+import { assertValidPromQL, PromQLError, validatePromQL } from '../../lib/promql/validate';
 import { buildRuleGroups } from '../../lib/monitoring/rules';
 import { ctx, ruleExpressions, synthMonitoring, values } from './helpers';
 

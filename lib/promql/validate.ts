@@ -11,7 +11,7 @@
  *   when the expressions are built, and every expression is syntax-checked.
  */
 import type { Tree } from '@lezer/common';
-import { GRAFANA_WINDOW_MACROS } from '../promql';
+import { GRAFANA_WINDOW_MACROS } from './vector';
 
 export interface ValidateOptions {
   /**
