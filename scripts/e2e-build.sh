@@ -34,7 +34,9 @@ for peer in "${peers[@]}"; do
     done
   fi
   if grep -q '^[^#]* github.com/prometheus/prometheus/cmd/' "$dir/BUILD"; then
-    prom="$(cd "$dir" && go list -m -f '{{.Dir}}' github.com/prometheus/prometheus)"
+    # `go list -m` names no folder for a module not downloaded yet (a fresh machine): download it first.
+    prom="$(cd "$dir" && go mod download github.com/prometheus/prometheus && go list -m -f '{{.Dir}}' github.com/prometheus/prometheus)"
+    [ -f "$prom/VERSION" ] || { echo "e2e:build: $peer: no VERSION file in github.com/prometheus/prometheus ('$prom')" >&2; exit 2; }
     ldflags+=" -X github.com/prometheus/common/version.Version=$(cat "$prom/VERSION")"
   fi
   stamp="$( { echo "$go_version $ldflags"; cd "$dir" && for f in go.mod go.sum BUILD $(ls -- *.go 2>/dev/null | LC_ALL=C sort); do
