@@ -5,6 +5,7 @@ import { clusterScoped } from './cluster-scoped';
 import { releaseContext, ReleaseContextProps } from './context';
 import { addPartValidation } from '../parts/validation';
 import { chartNamespace, parsePart } from '../parts/parse-part';
+import { ParsedProps, partProps, ReleasePart } from '../parts/release-part';
 import { annotationMap } from '../values/common';
 import { objectMeta } from './labels';
 import { packagePath } from '../paths';
@@ -39,16 +40,21 @@ export interface VirtRigaudCrdsProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** `VirtRigaudCrdsProps` as `VirtRigaud` hands them over. */
+export type ParsedCrdsProps = ParsedProps<VirtRigaudCrdsProps, { readonly annotations: Readonly<Record<string, string>> }>;
+
 /** The 10 VirtRigaud CustomResourceDefinitions (cluster-scoped: no namespace). */
 export class VirtRigaudCrds extends Construct {
   /** The CustomResourceDefinitions, in the vendored order. */
   public readonly crds: readonly ApiObject[];
 
-  constructor(scope: Construct, id: string, props: VirtRigaudCrdsProps = {}) {
+  constructor(scope: Construct, id: string, props: VirtRigaudCrdsProps | ReleasePart<ParsedCrdsProps> = {}) {
     super(scope, id);
-    const ctx = releaseContext(props.context, chartNamespace(this));
-    const annotations = parsePart(annotationMap, props.annotations ?? {}, ['crds', 'annotations']);
-    addPartValidation(this);
+    const { context: ctx, annotations } = partProps(
+      props,
+      (raw) => ({ context: releaseContext(raw.context, chartNamespace(this)), annotations: parsePart(annotationMap, raw.annotations ?? {}, ['crds', 'annotations']) }),
+      () => addPartValidation(this),
+    );
     // A copy of its own for this construct: its specs can be handed out without copying them again.
     const crds = JSON.parse(vendoredCrdsText()) as CrdDocument[];
     this.crds = crds.map((crd, index) =>

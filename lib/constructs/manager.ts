@@ -11,6 +11,7 @@ import { managerName } from '../conventions/names';
 import { JOB_LABEL, objectMeta, selectorLabels, standardLabels } from './labels';
 import { ManagerRbac } from './manager-rbac';
 import { chartNamespace, parsePart } from '../parts/parse-part';
+import { ParsedProps, partProps, ReleasePart } from '../parts/release-part';
 import { envVars, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 import { HEALTH_PORT_NAME, METRICS_PORT_NAME } from '../conventions/ports';
 
@@ -25,6 +26,9 @@ export interface ManagerProps {
   /** Secrets for pulling images. @default - none */
   readonly imagePullSecrets?: readonly { readonly name: string }[];
 }
+
+/** `ManagerProps` as `VirtRigaud` hands them over. */
+export type ParsedManagerProps = ParsedProps<ManagerProps, { readonly values: ManagerValues }>;
 
 /**
  * Manager command-line flags.
@@ -62,11 +66,14 @@ export class VirtRigaudManager extends Construct {
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
 
-  constructor(scope: Construct, id: string, props: ManagerProps = {}) {
+  constructor(scope: Construct, id: string, props: ManagerProps | ReleasePart<ParsedManagerProps> = {}) {
     super(scope, id);
-    const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
-    const values: ManagerValues = parsePart(managerSchema, props.values ?? {}, ['manager']);
-    addPartValidation(this, { key: ['manager'], issues: () => managerIssues(values) });
+    const { context: ctx, values, imagePullSecrets } = partProps(
+      props,
+      (raw) => ({ ...raw, context: releaseContext(raw.context, chartNamespace(this)), values: parsePart(managerSchema, raw.values ?? {}, ['manager']) }),
+      (parsed) => addPartValidation(this, { key: ['manager'], issues: () => managerIssues(parsed.values) }),
+    );
+    this.context = ctx;
     this.metricsPort = values.metrics.port;
     this.healthPort = values.healthPort;
     this.jobName = managerJobName(ctx);
@@ -102,7 +109,7 @@ export class VirtRigaudManager extends Construct {
             serviceAccountName,
             automountServiceAccountToken: true,
             terminationGracePeriodSeconds: values.terminationGracePeriodSeconds,
-            imagePullSecrets: props.imagePullSecrets,
+            imagePullSecrets,
             pod: values,
             container: {
               name: MANAGER_CONTAINER,

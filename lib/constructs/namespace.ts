@@ -4,6 +4,7 @@ import { clusterScoped } from './cluster-scoped';
 import { releaseContext, ReleaseContextProps } from './context';
 import { addPartValidation } from '../parts/validation';
 import { chartNamespace, parsePart } from '../parts/parse-part';
+import { ParsedProps, partProps, ReleasePart } from '../parts/release-part';
 import { labelMap } from '../values/common';
 import { objectMeta } from './labels';
 
@@ -14,17 +15,22 @@ export interface ReleaseNamespaceProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** `ReleaseNamespaceProps` as `VirtRigaud` hands them over. */
+export type ParsedNamespaceProps = ParsedProps<ReleaseNamespaceProps, { readonly labels: Readonly<Record<string, string>> }>;
+
 /** The release namespace. */
 export class ReleaseNamespace extends Construct {
   /** The namespace's name (the release's namespace). */
   public readonly name: string;
   public readonly namespace: k8s.KubeNamespace;
 
-  constructor(scope: Construct, id: string, props: ReleaseNamespaceProps = {}) {
+  constructor(scope: Construct, id: string, props: ReleaseNamespaceProps | ReleasePart<ParsedNamespaceProps> = {}) {
     super(scope, id);
-    const ctx = releaseContext(props.context, chartNamespace(this));
-    const labels = parsePart(labelMap, props.labels ?? {}, ['namespaceLabels']);
-    addPartValidation(this);
+    const { context: ctx, labels } = partProps(
+      props,
+      (raw) => ({ context: releaseContext(raw.context, chartNamespace(this)), labels: parsePart(labelMap, raw.labels ?? {}, ['namespaceLabels']) }),
+      () => addPartValidation(this),
+    );
     this.name = ctx.namespace;
     this.namespace = clusterScoped(
       new k8s.KubeNamespace(this, 'namespace', {

@@ -7,6 +7,7 @@ import { networkPoliciesSchema, NetworkPoliciesValues } from '../values/schema';
 import { releaseContext, ReleaseContextProps, resourceName } from './context';
 import { addPartValidation } from '../parts/validation';
 import { chartNamespace, parsePart } from '../parts/parse-part';
+import { ParsedProps, partProps, ReleasePart } from '../parts/release-part';
 import { objectMeta, selectorLabels } from './labels';
 import { providerLabels, providerPodSelector, providerResourceName } from './provider';
 import { GRPC_PORT_NAME, METRICS_PORT_NAME } from '../conventions/ports';
@@ -21,6 +22,12 @@ export interface VirtRigaudNetworkPoliciesProps {
   /** The providers of the release. @default - none */
   readonly providers?: readonly ProviderOptions[];
 }
+
+/** `VirtRigaudNetworkPoliciesProps` as `VirtRigaud` hands them over. */
+export type ParsedNetworkPoliciesProps = ParsedProps<
+  VirtRigaudNetworkPoliciesProps,
+  { readonly values: NetworkPoliciesValues; readonly providers: readonly ProviderValues[]; readonly manager: { readonly metricsPort: number; readonly healthPort: number } }
+>;
 
 const managerPorts = (m: { metrics: { port: number }; healthPort: number }) => ({ metricsPort: m.metrics.port, healthPort: m.healthPort });
 
@@ -53,13 +60,18 @@ const tcp = (port: number | string): k8s.NetworkPolicyPort => ({
 export class VirtRigaudNetworkPolicies extends Construct {
   public readonly policies: k8s.KubeNetworkPolicy[] = [];
 
-  constructor(scope: Construct, id: string, props: VirtRigaudNetworkPoliciesProps = {}) {
+  constructor(scope: Construct, id: string, props: VirtRigaudNetworkPoliciesProps | ReleasePart<ParsedNetworkPoliciesProps> = {}) {
     super(scope, id);
-    const ctx = releaseContext(props.context, chartNamespace(this));
-    addPartValidation(this);
-    const values: NetworkPoliciesValues = parsePart(networkPoliciesSchema, props.values ?? {}, ['networkPolicies']);
-    const providers: readonly ProviderValues[] = parsePart(providersSchema, props.providers ?? [], ['providers']);
-    const manager = props.manager ?? managerPorts(managerSchema.parse({}));
+    const { context: ctx, values, providers, manager } = partProps(
+      props,
+      (raw) => ({
+        context: releaseContext(raw.context, chartNamespace(this)),
+        values: parsePart(networkPoliciesSchema, raw.values ?? {}, ['networkPolicies']),
+        providers: parsePart(providersSchema, raw.providers ?? [], ['providers']),
+        manager: raw.manager ?? managerPorts(managerSchema.parse({})),
+      }),
+      () => addPartValidation(this),
+    );
     if (!values.enabled) return;
 
     const monitoring: k8s.NetworkPolicyPeer = {

@@ -23,7 +23,8 @@ import { addPartValidation } from '../parts/validation';
 import { managedProviderServiceName, providerJobName, providerResourceName, ReleaseContext } from '../conventions/names';
 import { GRPC_PORT_NAME, METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
 import { releaseContext, ReleaseContextProps } from './context';
-import { chartNamespace, isParsed, parsePart } from '../parts/parse-part';
+import { chartNamespace, parsePart } from '../parts/parse-part';
+import { ParsedProps, partProps, ReleasePart } from '../parts/release-part';
 import { INSTANCE_LABEL, JOB_LABEL, NAME_LABEL, objectMeta, PROVIDER_NAME_LABEL, PROVIDER_TYPE_LABEL, selectorLabels, standardLabels } from './labels';
 import { envVars, envVarsWithDivisor, resourceQuantities, resourceRequirements, restrictedPodSpec, SURGE_ROLLING_UPDATE } from './pod';
 import { restrictedContainerSecurityContext } from './security';
@@ -152,6 +153,9 @@ export interface VirtRigaudProviderProps {
   readonly imagePullSecrets?: readonly { readonly name: string }[];
 }
 
+/** `VirtRigaudProviderProps` as `VirtRigaud` hands them over. */
+export type ParsedProviderProps = ParsedProps<VirtRigaudProviderProps, { readonly values: ProviderValues }>;
+
 /**
  * One VirtRigaud provider instance. `deployment` mode: ServiceAccount, Deployment and Service
  * `<release>-provider-<name>`. `custom-resource` mode: a `Provider` object of that name, from
@@ -175,12 +179,15 @@ export class VirtRigaudProvider extends Construct {
   public readonly service?: k8s.KubeService;
   public readonly customResource?: Provider;
 
-  constructor(scope: Construct, id: string, props: VirtRigaudProviderProps) {
+  constructor(scope: Construct, id: string, props: VirtRigaudProviderProps | ReleasePart<ParsedProviderProps>) {
     super(scope, id);
-    const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
-    const p: ProviderValues = isParsed(props.values) ? (props.values as unknown as ProviderValues) : parsePart(providersSchema, [props.values], ['providers'])[0];
-    // Checked as the only entry of `providers`.
-    addPartValidation(this, { key: ['providers', 0], issues: () => providerIssues({ ...ctx, profile: props.profile ?? DEFAULT_PROFILE }, p) });
+    const { context: ctx, values: p, imagePullSecrets } = partProps(
+      props,
+      (raw) => ({ ...raw, context: releaseContext(raw.context, chartNamespace(this)), values: parsePart(providersSchema, [raw.values], ['providers'])[0] }),
+      // Checked as the only entry of `providers`.
+      (parsed) => addPartValidation(this, { key: ['providers', 0], issues: () => providerIssues({ ...parsed.context, profile: parsed.profile ?? DEFAULT_PROFILE }, parsed.values) }),
+    );
+    this.context = ctx;
     this.grpcPort = p.grpcPort;
     this.metricsPort = PROVIDER_METRICS_PORT;
     this.jobName = providerJobName(ctx);
@@ -269,7 +276,7 @@ export class VirtRigaudProvider extends Construct {
             automountServiceAccountToken: false,
             container,
             volumes,
-            imagePullSecrets: props.imagePullSecrets,
+            imagePullSecrets,
             pod: p,
             // Providers stage whole disks and images in /tmp: no size limit that would evict them.
             tmpSizeLimit: null,

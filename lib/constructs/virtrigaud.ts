@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Monitoring } from '../monitoring/monitoring';
 import { parseValues } from '../values/parse';
 import { ParsedValues } from '../values/parsed';
-import type { ProviderOptions, VirtRigaudProps } from '../props';
+import type { VirtRigaudProps } from '../props';
 import { Values } from '../values/schema';
 import { VIRTRIGAUD_VERSION } from '../version';
 import { ReleaseContext } from './context';
@@ -11,8 +11,9 @@ import { VirtRigaudManager } from './manager';
 import { ReleaseNamespace } from './namespace';
 import { VirtRigaudNetworkPolicies } from './network-policies';
 import { VirtRigaudProvider } from './provider';
-import { lintFindings, markRelease } from '../parts/validation';
-import { chartNamespace, markParsed } from '../parts/parse-part';
+import { lintFindings } from '../parts/validation';
+import { chartNamespace } from '../parts/parse-part';
+import { ReleasePart } from '../parts/release-part';
 
 export type { VirtRigaudProps };
 
@@ -42,7 +43,6 @@ export class VirtRigaud extends Construct {
   constructor(scope: Construct, id: string, props: VirtRigaudProps | ParsedValues = {}) {
     super(scope, id);
     const parsedByRenderer = props instanceof ParsedValues;
-    markRelease(this);
     // A chart's namespace is the release namespace unless the props name one.
     const chartNs = chartNamespace(this);
     const values = (this.values = props instanceof ParsedValues
@@ -50,42 +50,50 @@ export class VirtRigaud extends Construct {
       : parseValues(chartNs !== undefined && props.namespace === undefined ? { ...props, namespace: chartNs } : props));
     // In a user's app, `cdk8s synth` reports what the CLI would (the renderer runs the same checks itself).
     if (!parsedByRenderer) this.node.addValidation({ validate: () => lintFindings(this) });
-    for (const part of [values.manager, values.providers, ...values.providers, values.networkPolicies, values.monitoring, values.namespaceLabels, values.crds.annotations]) markParsed(part);
-    const ctx: ReleaseContext = (this.context = markParsed({
+    // The parts get their values as parsed here (`ReleasePart`): no second parse, no checks of their own.
+    const ctx: ReleaseContext = (this.context = {
       releaseName: values.releaseName,
       namespace: values.namespace,
       version: VIRTRIGAUD_VERSION,
       commonLabels: values.commonLabels,
       commonAnnotations: values.commonAnnotations,
-    }));
+    });
 
-    if (values.createNamespace) this.namespace = new ReleaseNamespace(this, 'namespace', { context: ctx, labels: values.namespaceLabels });
-    if (values.crds.install) this.crds = new VirtRigaudCrds(this, 'crds', { context: ctx, annotations: values.crds.annotations });
+    if (values.createNamespace) this.namespace = new ReleaseNamespace(this, 'namespace', ReleasePart.of({ context: ctx, labels: values.namespaceLabels }));
+    if (values.crds.install) this.crds = new VirtRigaudCrds(this, 'crds', ReleasePart.of({ context: ctx, annotations: values.crds.annotations }));
 
-    this.manager = new VirtRigaudManager(this, 'manager', { context: ctx, values: values.manager, imagePullSecrets: values.imagePullSecrets });
+    this.manager = new VirtRigaudManager(this, 'manager', ReleasePart.of({ context: ctx, values: values.manager, imagePullSecrets: values.imagePullSecrets }));
     this.providers = values.providers.map(
-      (provider) => new VirtRigaudProvider(this, `provider-${provider.name}`, { context: ctx, values: provider as unknown as ProviderOptions, imagePullSecrets: values.imagePullSecrets }),
+      (provider) => new VirtRigaudProvider(this, `provider-${provider.name}`, ReleasePart.of({ context: ctx, profile: values.profile, values: provider, imagePullSecrets: values.imagePullSecrets })),
     );
 
     if (values.networkPolicies.enabled) {
-      this.networkPolicies = new VirtRigaudNetworkPolicies(this, 'network-policies', {
-        context: ctx,
-        values: values.networkPolicies,
-        manager: { metricsPort: values.manager.metrics.port, healthPort: values.manager.healthPort },
-        providers: values.providers as unknown as ProviderOptions[],
-      });
+      this.networkPolicies = new VirtRigaudNetworkPolicies(
+        this,
+        'network-policies',
+        ReleasePart.of({
+          context: ctx,
+          values: values.networkPolicies,
+          manager: { metricsPort: values.manager.metrics.port, healthPort: values.manager.healthPort },
+          providers: values.providers,
+          }),
+      );
     }
 
     if (values.monitoring.enabled) {
-      this.monitoring = new Monitoring(this, 'monitoring', {
-        context: ctx,
-        profile: values.profile,
-        values: values.monitoring,
-        managerMetrics: { secure: values.manager.metrics.secure },
-        manager: { serviceName: this.manager.service.name, jobName: this.manager.jobName },
-        // Custom-resource providers run in Services the manager creates without the release's labels: not scraped.
-        providers: this.providers.flatMap((p) => (p.service ? [{ serviceName: p.service.name }] : [])),
-      });
+      this.monitoring = new Monitoring(
+        this,
+        'monitoring',
+        ReleasePart.of({
+          context: ctx,
+          profile: values.profile,
+          values: values.monitoring,
+          managerMetrics: { secure: values.manager.metrics.secure },
+          manager: { serviceName: this.manager.service.name, jobName: this.manager.jobName },
+          // Custom-resource providers run in Services the manager creates without the release's labels: not scraped.
+          providers: this.providers.flatMap((p) => (p.service ? [{ serviceName: p.service.name }] : [])),
+        }),
+      );
     }
   }
 }

@@ -5,6 +5,7 @@ import { managerJobName, managerName, providerJobName, ReleaseContext } from '..
 import { releaseContext, ReleaseContextProps } from '../parts/release-context';
 import { chartNamespace, parsePart } from '../parts/parse-part';
 import { addPartValidation } from '../parts/validation';
+import { ParsedProps, partProps, ReleasePart } from '../parts/release-part';
 import type { MonitoringOptions } from '../props';
 import { monitoringValuesSchema, MonitoringValues } from '../values/monitoring-values';
 import { DEFAULT_PROFILE, Profile } from '../catalog/catalog';
@@ -53,6 +54,9 @@ export interface MonitoringProps {
   readonly validate?: ValidateOptions;
 }
 
+/** `MonitoringProps` as `VirtRigaud` hands them over. */
+export type ParsedMonitoringProps = ParsedProps<MonitoringProps, { readonly values: MonitoringValues }>;
+
 /**
  * Monitoring of a release: ServiceMonitors for the manager and the providers, the PrometheusRule
  * `<release>-alerts` (recording rules, alerts, SLO) and the Grafana dashboard ConfigMap, each
@@ -81,15 +85,19 @@ export class Monitoring extends Construct {
    */
   public readonly dashboard?: DashboardBuild;
 
-  constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
+  constructor(scope: Construct, id: string, parts: MonitoringProps | ReleasePart<ParsedMonitoringProps> = {}) {
     super(scope, id);
-    const ctx = (this.context = releaseContext(props.context, chartNamespace(this)));
-    const values: MonitoringValues = parsePart(monitoringValuesSchema, props.values ?? {}, ['monitoring']);
+    const props = partProps(
+      parts,
+      (raw) => ({ ...raw, context: releaseContext(raw.context, chartNamespace(this)), values: parsePart(monitoringValuesSchema, raw.values ?? {}, ['monitoring']) }),
+      // Used on its own: lint's findings of its objects (the Services its ServiceMonitors select are not among them).
+      () => addPartValidation(this, { skipLint: ['servicemonitor-selector'] }),
+    );
+    const { context: ctx, values } = props;
+    this.context = ctx;
     this.managerJobName = props.manager?.jobName ?? managerJobName(ctx);
     this.providerJobName = providerJobName(ctx);
     this.ruleGroups = [];
-    // Used on its own: lint's findings of its objects (the Services its ServiceMonitors select are not among them).
-    addPartValidation(this, { skipLint: ['servicemonitor-selector'] });
     if (!values.enabled) return;
     const jobs = { manager: this.managerJobName, provider: this.providerJobName };
     const additionalLabels = values.additionalLabels;

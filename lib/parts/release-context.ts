@@ -1,7 +1,7 @@
 import type { ReleaseContext } from '../conventions/names';
 import { releaseContextSchema } from '../values/schema';
 import { VIRTRIGAUD_VERSION } from '../version';
-import { isParsed, markParsed, parsePart } from './parse-part';
+import { parsePart } from './parse-part';
 
 /** The facts of a release as props: every key optional. */
 export interface ReleaseContextProps {
@@ -23,7 +23,6 @@ export interface ReleaseContextProps {
  * @throws ValuesError naming each bad key (`releaseName`, `namespace`, `commonLabels`, `commonAnnotations`)
  */
 export function releaseContext(props: ReleaseContextProps = {}, chartNamespace?: string): ReleaseContext {
-  if (isParsed(props)) return props as ReleaseContext;
   const { version, ...values } = parsePart(releaseContextSchema, { ...props, namespace: props.namespace ?? chartNamespace }, []);
-  return markParsed({ ...values, version: version ?? VIRTRIGAUD_VERSION });
+  return { ...values, version: version ?? VIRTRIGAUD_VERSION };
 }

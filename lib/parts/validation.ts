@@ -3,14 +3,6 @@ import type { Construct } from 'constructs';
 import { formatPath, formatProblem } from '../values/errors';
 import type { PartIssue } from '../values/schema';
 
-/** `VirtRigaud` constructs: they check the whole release, their parts need no checks of their own. */
-const releases = new WeakSet<Construct>();
-
-/** Marks `release` as a whole release (see {@link addPartValidation}). */
-export function markRelease(release: Construct): void {
-  releases.add(release);
-}
-
 /**
  * Lint's findings of the objects under `scope`, one message each (`cdk8s synth` prints them).
  * `skip`: checks that need objects a construct used on its own does not hold.
@@ -25,13 +17,12 @@ export function lintFindings(scope: Construct, skip: readonly string[] = []): st
 }
 
 /**
- * Registers on a construct used on its own (not built by `VirtRigaud`, which checks the whole
- * release) what the CLI checks of its part: `issues`, the release's rules of its values (key
- * paths under `key`, messages as the CLI prints them), and lint's checks of its objects.
+ * Registers on a construct used on its own (see `partProps`: `VirtRigaud` checks the release as a
+ * whole) what the CLI checks of its part: `issues`, the release's rules of its values (key paths
+ * under `key`, messages as the CLI prints them), and lint's checks of its objects.
  */
 export function addPartValidation(scope: Construct, options: { readonly key?: readonly PropertyKey[]; readonly issues?: () => readonly PartIssue[]; readonly skipLint?: readonly string[] } = {}): void {
   const { key = [], issues = () => [], skipLint = [] } = options;
-  if (scope.node.scopes.some((s) => releases.has(s))) return;
   scope.node.addValidation({
     validate: () => {
       // Bad values stop the CLI before it renders: lint's findings of their objects only follow.
