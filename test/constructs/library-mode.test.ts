@@ -192,4 +192,13 @@ describe('a construct on its own reports what the CLI reports for its part of th
     });
     expect(messages).toEqual(['Deployment/virtrigaud-system/virtrigaud-manager: container manager is privileged (pod-security)']);
   });
+
+  test('a part a user adds inside a release is checked as any part used on its own', () => {
+    const bad = { replicas: 2, leaderElection: { enabled: false } };
+    const messages = cdk8sMessages((c) => {
+      const release = new VirtRigaud(c, 'release');
+      new VirtRigaudManager(release, 'second-manager', { context: { releaseName: 'second' }, values: bad });
+    });
+    expect(messages).toEqual(cliMessages({ manager: bad }));
+  });
 });
