@@ -2,10 +2,11 @@
  * VirtrigaudHighErrorRate (spec). The spec's `rate(x{outcome="failure"}[5m]) / rate(x[5m]) > 0.1`
  * divides each series by itself; here failures and all operations are summed per provider first.
  */
-import { gt } from '../promql';
+import { gt, ne } from '../promql';
+import { errorsRate, rpcRequestsRate, vmOperationsRate } from '../promql/queries';
 import { recordedOrInline } from '../promql/recording-rules';
 import { esx, kvm, NS, opsSeries } from './fixtures';
-import { defineAlert, percent, requireThreshold } from './types';
+import { code, defineAlert, percent, requireThreshold } from './types';
 
 const halfFail = {
   labels: { alertname: 'VirtrigaudHighErrorRate', namespace: NS, ...esx },
@@ -26,9 +27,9 @@ export const highErrorRate = defineAlert({
     meaning:
       'More than the threshold share of VM operations (create, delete, power, describe, reconfigure) handled through one provider ended with outcome `failure` or `error`, measured over 5 minutes and sustained for the alert\'s `for` duration. Numerator and denominator are both summed per provider before dividing.',
     impact: 'Users\' VirtualMachine changes on that provider fail or are retried; VMs may stay in a transitional phase.',
-    diagnosis: [
-      'Which operations fail: `sum by (operation, outcome) (rate(virtrigaud_vm_operations_total{provider="<provider>"}[5m]))`.',
-      'Error reasons: `sum by (component, reason) (rate(virtrigaud_errors_total[5m]))` and the gRPC codes `sum by (method, code) (rate(virtrigaud_provider_rpc_requests_total{code!="OK"}[5m]))`.',
+    diagnosis: (q) => [
+      `Which operations fail: ${code(vmOperationsRate(q, ['operation', 'outcome'], { provider: '<provider>' }))}.`,
+      `Error reasons: ${code(errorsRate(q, ['component', 'reason']))} and the gRPC codes ${code(rpcRequestsRate(q, ['method', 'code'], { code: ne('OK') }))}.`,
       'Events of the affected objects: `kubectl get events -A --field-selector involvedObject.kind=VirtualMachine`.',
       'Hypervisor side: datastore space, permissions of the provider\'s account, template/image availability.',
     ],

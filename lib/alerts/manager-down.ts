@@ -26,7 +26,7 @@ export const managerDown = defineAlert({
       'None of the manager\'s targets has been scraped successfully for the alert\'s `for` duration, or the manager has no target at all. The manager (controller) reconciles every VirtRigaud resource and, in this release, serves most VirtRigaud metrics.',
     impact:
       'Nothing is reconciled: VirtualMachines, snapshots, clones and migrations are not acted on, and most VirtRigaud metrics (and the alerts built on them) go silent.',
-    diagnosis: [
+    diagnosis: () => [
       `\`kubectl -n <namespace> get deploy,pods -l ${COMPONENT_LABEL}=manager\`; check restarts, readiness and events.`,
       `\`kubectl -n <namespace> logs deploy/${managerName(PLACEHOLDER)}\`: leader election, API-server access (RBAC) and certificate errors show here.`,
       `Prometheus UI, Status → Targets, job \`${managerJobName(PLACEHOLDER)}\`: with \`manager.metrics.secure\`, a \`401\`/\`403\` means Prometheus' ServiceAccount lacks \`get\` on \`/metrics\` or the ServiceMonitor sends no token.`,

@@ -8,9 +8,10 @@
 import { COMPONENT_LABEL, INSTANCE_LABEL, JOB_LABEL, NAME_LABEL } from '../conventions/labels';
 import { managedProviderServiceName, providerJobName, providerResourceName } from '../conventions/names';
 import { METRICS_PORT_NAME, PROVIDER_HEALTH_PORT } from '../conventions/ports';
-import { absent, compare, eq, maxBy, or, overTime } from '../promql';
+import { absent, compare, eq, maxBy, ne, or, overTime } from '../promql';
+import { rpcRequestsRate } from '../promql/queries';
 import { esx, esxTarget, kvm, managerTarget, managerUp, NS, PROVIDER_JOB, target } from './fixtures';
-import { defineAlert, InputSeries, Labels } from './types';
+import { code, defineAlert, InputSeries, Labels } from './types';
 
 /** The runbook names objects with placeholders. */
 const PLACEHOLDER = { releaseName: '<release>', namespace: '<namespace>' };
@@ -51,11 +52,11 @@ export const providerDown = defineAlert({
           'VirtRigaud v0.3.11 providers serve no `/metrics`, so their scrape status says nothing. The manager keeps one circuit breaker per Provider object it dials (`virtrigaud_circuit_breaker_state{provider_type, provider}`: 0 closed, 1 half-open, 2 open); it opens after 10 infrastructure failures (gRPC `Unavailable`, `DeadlineExceeded`, `Internal`, `Unknown`), refuses RPCs for 60 s, then lets probes through (half-open) and closes on success. The alert fires for a provider whose breaker was not closed at any sample of the last 5 minutes (`min_over_time(…[5m]) >= 1`, so a hanging half-open probe does not reset it), sustained for the alert\'s `for` duration, and names the provider. A breaker exists once the manager has dialled the provider (a VM references it); a Provider nobody uses has none, and is not reported.',
         impact:
           'VM operations on the provider\'s hypervisor stop: VirtualMachines served by it are not created, changed, powered or deleted, and their status goes stale. Other providers are unaffected.',
-        diagnosis: [
+        diagnosis: (q) => [
           'Which provider: the alert\'s `provider` and `provider_type` labels (the Provider object\'s name and type).',
           'The Provider\'s status: `kubectl -n <namespace> get provider <provider> -o yaml` (conditions, `status.runtime.phase`).',
           `The pods the manager runs for it: \`kubectl -n <namespace> get pods -l ${NAME_LABEL}=virtrigaud-provider,${INSTANCE_LABEL}=<provider> -o wide\`; then \`kubectl -n <namespace> logs deploy/${MANAGED_SERVICE}\`.`,
-          'RPC failures the manager sees: `sum by (method, code) (rate(virtrigaud_provider_rpc_requests_total{provider_type="<type>", code!="OK"}[5m]))`.',
+          `RPC failures the manager sees, by provider type: ${code(rpcRequestsRate(q, ['provider_type', 'method', 'code'], { code: ne('OK') }))}.`,
           `TLS between manager and provider: the manager's log shows handshake errors when the provider certificate is not valid for \`${MANAGED_SERVICE}.<namespace>.svc.cluster.local\`.`,
         ],
         mitigation: [
@@ -74,7 +75,7 @@ export const providerDown = defineAlert({
       'Prometheus could not scrape a provider for the alert\'s `for` duration (`up == 0`), or a provider\'s target is missing (the Service lost its endpoints, the pods are gone, or the ServiceMonitor no longer selects the Service). When the release renders the provider Services, each of them is checked for a missing target (label `service`); otherwise the alert fires when the provider job has no target at all. Providers hold the connection to vSphere, libvirt or Proxmox and serve gRPC to the manager.',
     impact:
       'VM operations on the provider\'s hypervisor stop: VirtualMachines served by it are not created, changed, powered or deleted, and their status goes stale. Other providers are unaffected.',
-    diagnosis: [
+    diagnosis: () => [
       'Which target: the alert\'s `instance` and `service` labels (no `instance` means no target was discovered).',
       `Pods: \`kubectl -n <namespace> get pods -l ${COMPONENT_LABEL}=provider -o wide\`; look for CrashLoopBackOff, Pending or not-ready pods, then \`kubectl -n <namespace> logs deploy/${PROVIDER_OBJECT}\`.`,
       `Endpoints: \`kubectl -n <namespace> get endpoints ${PROVIDER_OBJECT}\`; an empty list means no ready pod backs the Service.`,

@@ -3,9 +3,10 @@
  * controller-runtime's workqueue_depth{name}.
  */
 import { gt } from '../promql';
+import { p95, queueDepth, reconcileRate, workqueueDepth } from '../promql/queries';
 import { recordedOrInline } from '../promql/recording-rules';
 import { managerTarget, NS } from './fixtures';
-import { defineAlert, requireThreshold } from './types';
+import { code, defineAlert, requireThreshold } from './types';
 
 export const queueBacklog = defineAlert({
   name: 'VirtrigaudQueueBacklog',
@@ -20,9 +21,9 @@ export const queueBacklog = defineAlert({
         meaning:
           'A controller\'s work queue in the manager has held more items than the threshold for the alert\'s `for` duration: objects are queued faster than they are reconciled. v0.3.11 never sets `virtrigaud_queue_depth`; the alert reads controller-runtime\'s `workqueue_depth{name}` (`name` is the controller: `virtualmachine`, `provider`, `vmclass`, …).',
         impact: 'Changes to objects of that kind are applied late; status updates lag.',
-        diagnosis: [
-          'Queue depth per controller: `sum by (name) (workqueue_depth)`.',
-          'Reconcile rate and errors: `sum by (kind, outcome) (rate(virtrigaud_manager_reconcile_total[5m]))`; slow reconciles: `histogram_quantile(0.95, sum by (le, kind) (rate(virtrigaud_manager_reconcile_duration_seconds_bucket[5m])))`.',
+        diagnosis: (q) => [
+          `Queue depth per controller: ${code(workqueueDepth(q, ['name']))}.`,
+          `Reconcile rate and errors: ${code(reconcileRate(q, ['kind', 'outcome']))}; slow reconciles: ${code(p95(q, 'virtrigaud_manager_reconcile_duration_seconds', ['kind']))}.`,
           'Manager CPU throttling and restarts: `kubectl -n <namespace> top pod -l app.kubernetes.io/component=manager`.',
           'Provider slowness behind it: see VirtrigaudProviderDown and the gRPC latency panels.',
         ],
@@ -41,9 +42,9 @@ export const queueBacklog = defineAlert({
   runbook: {
     meaning: 'The manager\'s work queue for one resource kind has held more items than the threshold for the alert\'s `for` duration: objects are queued faster than they are reconciled.',
     impact: 'Changes to objects of that kind are applied late; status updates lag.',
-    diagnosis: [
-      'Queue depth per kind: `sum by (kind) (virtrigaud_queue_depth)`.',
-      'Reconcile rate and errors: `sum by (kind, outcome) (rate(virtrigaud_manager_reconcile_total[5m]))`; slow reconciles: `histogram_quantile(0.95, sum by (le, kind) (rate(virtrigaud_manager_reconcile_duration_seconds_bucket[5m])))`.',
+    diagnosis: (q) => [
+      `Queue depth per kind: ${code(queueDepth(q, ['kind']))}.`,
+      `Reconcile rate and errors: ${code(reconcileRate(q, ['kind', 'outcome']))}; slow reconciles: ${code(p95(q, 'virtrigaud_manager_reconcile_duration_seconds', ['kind']))}.`,
       'Manager CPU throttling and restarts: `kubectl -n <namespace> top pod -l app.kubernetes.io/component=manager`.',
       'Provider slowness behind it: see VirtrigaudSlowVMCreation and the gRPC latency panels.',
     ],

@@ -4,10 +4,12 @@
  * 1d and 2h, or 1x over 3d and 6h. They read the SLO error ratios recorded per window
  * (lib/promql/slo.ts) with `operation="Create"`.
  */
-import { and, gt, or, PromQL, Vector } from '../promql';
+import { and, gt, increase, or, PromQL, sumBy, Vector } from '../promql';
+import { errorsRate } from '../promql/queries';
+import { recordingRule } from '../promql/recording-rules';
 import { sloRecordName } from '../promql/slo';
 import { esx, NS, opsSeries } from './fixtures';
-import { defineAlert, percent, PromtoolCase } from './types';
+import { code, defineAlert, percent, PromtoolCase } from './types';
 
 export const SLO_OPERATION = 'Create';
 
@@ -104,9 +106,9 @@ export const fastBurn = defineAlert({
     meaning:
       'The VM-creation success SLO is being violated fast: the error ratio of `virtrigaud_vm_operations_total{operation="Create"}` is above 14.4 times the error budget over both 1 hour and 5 minutes, or above 6 times over both 6 hours and 30 minutes. At 14.4x, 2% of a 30-day budget is spent in one hour.',
     impact: 'A large share of VM creations fails now; at this rate the monthly error budget is exhausted within about two days.',
-    diagnosis: [
-      'Error ratio per provider: `namespace_provider:virtrigaud_vm_operations:error_ratio_rate5m`.',
-      'Failure reasons: `sum by (component, reason) (rate(virtrigaud_errors_total[5m]))`.',
+    diagnosis: (q) => [
+      `Error ratio per provider: \`${recordingRule('namespace_provider:virtrigaud_vm_operations:error_ratio_rate5m').name}\`.`,
+      `Failure reasons: ${code(errorsRate(q, ['component', 'reason']))}.`,
       'Check VirtrigaudProviderDown and VirtrigaudHighErrorRate, which usually fire alongside.',
     ],
     mitigation: [
@@ -133,9 +135,9 @@ export const slowBurn = defineAlert({
     meaning:
       'The VM-creation success SLO is being violated slowly: the error ratio of `virtrigaud_vm_operations_total{operation="Create"}` is above 3 times the error budget over both 1 day and 2 hours, or above the budget over both 3 days and 6 hours.',
     impact: 'If it continues, the error budget of the SLO period is spent before the period ends.',
-    diagnosis: [
+    diagnosis: (q) => [
       'Long-window error ratio: `namespace_operation:virtrigaud_vm_operations:error_ratio_rate1d{operation="Create"}`.',
-      'Which providers and reasons contribute: `sum by (provider, outcome) (increase(virtrigaud_vm_operations_total{operation="Create"}[1d]))`.',
+      `Which providers and reasons contribute: ${code(sumBy(['provider', 'outcome'], increase(q.metric('virtrigaud_vm_operations_total', { operation: 'Create' }), '1d')))}.`,
     ],
     mitigation: [
       'Open a ticket: fix the recurring failure cause (flaky hypervisor, capacity, bad templates) during working hours.',

@@ -5,8 +5,9 @@
 import { getMetric, largestFiniteBucket } from '../catalog/catalog';
 import { gt } from '../promql';
 import { recordedOrInline } from '../promql/recording-rules';
+import { p95, queueDepth } from '../promql/queries';
 import { esx, histogram, NS } from './fixtures';
-import { defineAlert, requireThreshold } from './types';
+import { code, defineAlert, requireThreshold } from './types';
 
 const VM_CREATE_CEILING = largestFiniteBucket(getMetric('virtrigaud_vm_operations_duration_seconds', 'documented'));
 
@@ -38,10 +39,10 @@ export const slowVMCreation = defineAlert({
   runbook: {
     meaning: `The 95th percentile of \`virtrigaud_vm_operations_duration_seconds{operation="Create"}\` per provider, over 5 minutes, has been above the threshold for the alert's \`for\` duration. The histogram's largest finite bucket is ${VM_CREATE_CEILING} s: creations slower than that are reported as ${VM_CREATE_CEILING} s.`,
     impact: 'New VirtualMachines take long to become available; automation waiting for them may time out.',
-    diagnosis: [
-      'Per-provider latency: `histogram_quantile(0.95, sum by (le, provider) (rate(virtrigaud_vm_operations_duration_seconds_bucket{operation="Create"}[5m])))`.',
-      'Queueing in the manager: `sum by (kind) (virtrigaud_queue_depth)` and in-flight provider tasks `virtrigaud_provider_tasks_inflight`.',
-      'gRPC latency per method: `histogram_quantile(0.95, sum by (le, method) (rate(virtrigaud_provider_rpc_latency_seconds_bucket[5m])))`.',
+    diagnosis: (q) => [
+      `Per-provider latency: ${code(p95(q, 'virtrigaud_vm_operations_duration_seconds', ['provider'], { operation: 'Create' }))}.`,
+      `Queueing in the manager: ${code(queueDepth(q, ['kind']))} and in-flight provider tasks ${code(q.metric('virtrigaud_provider_tasks_inflight'))}.`,
+      `gRPC latency per method: ${code(p95(q, 'virtrigaud_provider_rpc_latency_seconds', ['method']))}.`,
       'Hypervisor load: clone/copy times of templates, datastore latency, IP discovery time (`virtrigaud_ip_discovery_duration_seconds`).',
     ],
     mitigation: [

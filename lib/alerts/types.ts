@@ -33,7 +33,8 @@ export interface ThresholdSpec {
 export interface RunbookText {
   readonly meaning: string;
   readonly impact: string;
-  readonly diagnosis: readonly string[];
+  /** Steps; the queries they quote built with the profile's builder `q` (as the panels showing the same are). */
+  readonly diagnosis: (q: PromQL) => readonly string[];
   readonly mitigation: readonly string[];
 }
 
@@ -153,6 +154,9 @@ export function alertText(alert: AlertDefinition, profile: Profile): Required<Al
   const v = alert.variants?.[profile] ?? {};
   return { summary: v.summary ?? alert.summary, description: v.description ?? alert.description, runbook: v.runbook ?? alert.runbook };
 }
+
+/** An expression as Markdown code. */
+export const code = (v: Vector): string => `\`${v}\``;
 
 export const requireThreshold = (name: string, t: number | undefined): number => {
   if (t === undefined) throw new Error(`${name} needs a threshold`);

@@ -11,6 +11,7 @@ import {
   p95,
   queueDepth,
   queueDepthAverage,
+  reconcileRate,
   rpcErrorRatio,
   rpcRequestsRate,
   tasksInflight,
@@ -272,7 +273,7 @@ export function panelSpecs({ q, namespace, managerJob, providerJob }: PanelConte
           unit: 'ops',
           min: 0,
           width: 8,
-          queries: [{ expr: sumBy(['kind', 'outcome'], rate(q.metric('virtrigaud_manager_reconcile_total'), W)), legend: '{{kind}} {{outcome}}' }],
+          queries: [{ expr: reconcileRate(q, ['kind', 'outcome'], {}, W), legend: '{{kind}} {{outcome}}' }],
         },
         {
           title: 'gRPC requests per second',

@@ -12,6 +12,7 @@ import { METRICS_PATH, METRICS_PORT_NAME } from './service-monitors';
 import { DEFAULT_PROFILE, METRIC_GROUP_TITLES, MetricGroup, Profile, PROFILE_LABELS, PROFILE_METRICS, PROFILE_TITLES, PROFILES, TARGET_LABELS } from '../catalog/catalog';
 import { SPEC_PANEL_TITLES } from './dashboard-panels';
 import { RECORDING_RULES } from '../promql/recording-rules';
+import { PromQL } from '../promql';
 import { ALERT_GROUP, buildRuleGroups, isAlertingRule, RECORDING_GROUP, SLO_GROUP } from './rules';
 import { SLO_RECORDING_RULES } from '../promql/slo';
 
@@ -232,7 +233,7 @@ function runbookSection(name: AlertName, v: { severity: string; for: string; thr
   lines.push('### Meaning', '', text.runbook.meaning, '');
   if (expr) lines.push('Expression for release `virtrigaud` in namespace `virtrigaud-system` (default values):', '', '```promql', expr, '```', '');
   lines.push('### Impact', '', text.runbook.impact, '');
-  lines.push('### Diagnosis', '', ...text.runbook.diagnosis.map((s) => `1. ${s}`), '');
+  lines.push('### Diagnosis', '', ...text.runbook.diagnosis(new PromQL({ profile })).map((s) => `1. ${s}`), '');
   lines.push('### Mitigation', '', ...text.runbook.mitigation.map((s) => `1. ${s}`), '');
   return lines;
 }

@@ -49,6 +49,10 @@ export const workqueueDepthAverage = (q: PromQL, by: readonly string[], m: M = {
 /** Inflight provider tasks. */
 export const tasksInflight = (q: PromQL, by: readonly string[], m: M = {}): Vector => sumBy(by, q.metric('virtrigaud_provider_tasks_inflight', m));
 
+/** Reconciles per second (`virtrigaud_manager_reconcile_total`). */
+export const reconcileRate = (q: PromQL, by: readonly string[], m: M = {}, window: Window = RATE_WINDOW): Vector =>
+  sumBy(by, rate(q.metric('virtrigaud_manager_reconcile_total', m), window));
+
 /** Errors per second (`virtrigaud_errors_total`). */
 export const errorsRate = (q: PromQL, by: readonly string[], m: M = {}, window: Window = RATE_WINDOW): Vector =>
   sumBy(by, rate(q.metric('virtrigaud_errors_total', m), window));

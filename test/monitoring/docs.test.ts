@@ -6,6 +6,8 @@ import { renderMetricsReference, renderRunbooks } from '../../lib/monitoring/doc
 import { RECORDING_RULES, ruleInProfile } from '../../lib/promql/recording-rules';
 import { SLO_RECORDING_RULES } from '../../lib/promql/slo';
 import { values } from './helpers';
+import { PromQL } from '../../lib/promql';
+import { CatalogError } from '../../lib/catalog/catalog';
 
 describe('generated docs', () => {
   const reference = renderMetricsReference('documented');
@@ -45,6 +47,12 @@ describe('generated docs', () => {
       // The default runbook_url points at this file in the repository.
       expect(runbookUrl(pattern, name)).toMatch(new RegExp(`/docs/runbooks/${name}\\.md$`));
     }
+  });
+
+  test('runbook queries are built for their profile: a metric that profile never sets is refused', () => {
+    // The spec's runbook reads virtrigaud_queue_depth, which v0.3.11 never sets (its variant reads workqueue_depth).
+    expect(() => ALERTS.VirtrigaudQueueBacklog.runbook.diagnosis(new PromQL({ profile: 'v0.3.11' }))).toThrow(CatalogError);
+    expect(alertText(ALERTS.VirtrigaudQueueBacklog, 'v0.3.11').runbook.diagnosis(new PromQL({ profile: 'v0.3.11' })).join('\n')).toContain('`sum by (name) (workqueue_depth)`');
   });
 
   test('deterministic', () => {
