@@ -4,7 +4,10 @@
 # $CACHE/bin/<binary-name>, built inside the peer's folder with the versions its go.mod pins (and the
 # build tags of the optional third column; BUILD is part of the stamp, so are the tags).
 # A binary whose stamp (hash of the peer's go.mod, go.sum, BUILD, *.go, the Go version and the
-# link flags) is unchanged is not rebuilt; Go's own build cache makes rebuilds after a fresh clone fast.
+# build flags) is unchanged is not rebuilt; Go's own build cache makes rebuilds after a fresh clone fast.
+# Binaries are built without debug information: `-s -w`, as Kubernetes' own build does unless DBG=1
+# (kubernetes/kubernetes#108371) and Helm's Makefile, and no DWARF from the compiler either: the
+# same code, less work for a cold build.
 # Peers requiring k8s.io/kubernetes get the version stamps Kubernetes' own build sets
 # (hack/lib/version.sh); without them /version and `kubectl version` say v0.0.0-master.
 # Binaries of github.com/prometheus/prometheus get the version its VERSION file names (as promu sets it).
@@ -20,13 +23,14 @@ command -v go >/dev/null 2>&1 || { echo "e2e:build: Go is not installed (needed 
 mkdir -p "$cache/bin" "$cache/stamps"
 started=$SECONDS
 go_version="$(go env GOVERSION)"
+gcflags="all=-dwarf=false"
 if [ $# -gt 0 ]; then peers=("$@"); else peers=(); for f in "$repo"/e2e/peers/*/BUILD; do peers+=("$(basename "$(dirname "$f")")"); done; fi
 
 failed=0
 for peer in "${peers[@]}"; do
   dir="$repo/e2e/peers/$peer"
   [ -f "$dir/BUILD" ] || { echo "e2e:build: $dir/BUILD does not exist" >&2; exit 2; }
-  ldflags=""
+  ldflags="-s -w"
   kube="$(cd "$dir" && go list -m -f '{{.Version}}' k8s.io/kubernetes 2>/dev/null || true)"
   if [[ "$kube" =~ ^v([0-9]+)\.([0-9]+)\.[0-9]+$ ]]; then
     for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -39,7 +43,7 @@ for peer in "${peers[@]}"; do
     [ -f "$prom/VERSION" ] || { echo "e2e:build: $peer: no VERSION file in github.com/prometheus/prometheus ('$prom')" >&2; exit 2; }
     ldflags+=" -X github.com/prometheus/common/version.Version=$(cat "$prom/VERSION")"
   fi
-  stamp="$( { echo "$go_version $ldflags"; cd "$dir" && for f in go.mod go.sum BUILD $(ls -- *.go 2>/dev/null | LC_ALL=C sort); do
+  stamp="$( { echo "$go_version $gcflags $ldflags"; cd "$dir" && for f in go.mod go.sum BUILD $(ls -- *.go 2>/dev/null | LC_ALL=C sort); do
     [ -f "$f" ] && { echo "== $f"; cat "$f"; }; done; } | sha256sum | cut -d' ' -f1)"
   while read -r name pkg tags extra; do
     case "$name" in ''|'#'*) continue ;; esac
@@ -53,7 +57,7 @@ for peer in "${peers[@]}"; do
     fi
     t=$SECONDS
     rm -f "$cache/stamps/$name"
-    if (cd "$dir" && go build -trimpath ${tags:+"$tags"} -ldflags="$ldflags" -o "$out.tmp" "$pkg"); then
+    if (cd "$dir" && go build -trimpath ${tags:+"$tags"} -gcflags="$gcflags" -ldflags="$ldflags" -o "$out.tmp" "$pkg"); then
       mv -f "$out.tmp" "$out"
       echo "$stamp" > "$cache/stamps/$name"
       echo "built   $name ($((SECONDS - t))s, $pkg in e2e/peers/$peer)"
