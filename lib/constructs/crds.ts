@@ -40,7 +40,7 @@ export interface VirtRigaudCrdsProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-/** `VirtRigaudCrdsProps` as `VirtRigaud` hands them over. */
+/** `VirtRigaudCrdsProps` as `VirtRigaud` hands them over. @internal */
 export type ParsedCrdsProps = ParsedProps<VirtRigaudCrdsProps, { readonly annotations: Readonly<Record<string, string>> }>;
 
 /** The 10 VirtRigaud CustomResourceDefinitions (cluster-scoped: no namespace). */
@@ -48,9 +48,9 @@ export class VirtRigaudCrds extends Construct {
   /** The CustomResourceDefinitions, in the vendored order. */
   public readonly crds: readonly ApiObject[];
 
-  constructor(scope: Construct, id: string, props: VirtRigaudCrdsProps | ReleasePart<ParsedCrdsProps> = {}) {
+  constructor(scope: Construct, id: string, props: VirtRigaudCrdsProps | ReleasePart = {}) {
     super(scope, id);
-    const { context: ctx, annotations } = partProps(
+    const { context: ctx, annotations } = partProps<VirtRigaudCrdsProps, ParsedCrdsProps>(
       props,
       (raw) => ({ context: releaseContext(raw.context, chartNamespace(this)), annotations: parsePart(annotationMap, raw.annotations ?? {}, ['crds', 'annotations']) }),
       () => addPartValidation(this),

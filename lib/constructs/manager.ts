@@ -27,7 +27,7 @@ export interface ManagerProps {
   readonly imagePullSecrets?: readonly { readonly name: string }[];
 }
 
-/** `ManagerProps` as `VirtRigaud` hands them over. */
+/** `ManagerProps` as `VirtRigaud` hands them over. @internal */
 export type ParsedManagerProps = ParsedProps<ManagerProps, { readonly values: ManagerValues }>;
 
 /**
@@ -66,9 +66,9 @@ export class VirtRigaudManager extends Construct {
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
 
-  constructor(scope: Construct, id: string, props: ManagerProps | ReleasePart<ParsedManagerProps> = {}) {
+  constructor(scope: Construct, id: string, props: ManagerProps | ReleasePart = {}) {
     super(scope, id);
-    const { context: ctx, values, imagePullSecrets } = partProps(
+    const { context: ctx, values, imagePullSecrets } = partProps<ManagerProps, ParsedManagerProps>(
       props,
       (raw) => ({ ...raw, context: releaseContext(raw.context, chartNamespace(this)), values: parsePart(managerSchema, raw.values ?? {}, ['manager']) }),
       (parsed) => addPartValidation(this, { key: ['manager'], issues: () => managerIssues(parsed.values) }),

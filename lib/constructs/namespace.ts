@@ -15,7 +15,7 @@ export interface ReleaseNamespaceProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** `ReleaseNamespaceProps` as `VirtRigaud` hands them over. */
+/** `ReleaseNamespaceProps` as `VirtRigaud` hands them over. @internal */
 export type ParsedNamespaceProps = ParsedProps<ReleaseNamespaceProps, { readonly labels: Readonly<Record<string, string>> }>;
 
 /** The release namespace. */
@@ -24,9 +24,9 @@ export class ReleaseNamespace extends Construct {
   public readonly name: string;
   public readonly namespace: k8s.KubeNamespace;
 
-  constructor(scope: Construct, id: string, props: ReleaseNamespaceProps | ReleasePart<ParsedNamespaceProps> = {}) {
+  constructor(scope: Construct, id: string, props: ReleaseNamespaceProps | ReleasePart = {}) {
     super(scope, id);
-    const { context: ctx, labels } = partProps(
+    const { context: ctx, labels } = partProps<ReleaseNamespaceProps, ParsedNamespaceProps>(
       props,
       (raw) => ({ context: releaseContext(raw.context, chartNamespace(this)), labels: parsePart(labelMap, raw.labels ?? {}, ['namespaceLabels']) }),
       () => addPartValidation(this),

@@ -23,7 +23,7 @@ export interface VirtRigaudNetworkPoliciesProps {
   readonly providers?: readonly ProviderOptions[];
 }
 
-/** `VirtRigaudNetworkPoliciesProps` as `VirtRigaud` hands them over. */
+/** `VirtRigaudNetworkPoliciesProps` as `VirtRigaud` hands them over. @internal */
 export type ParsedNetworkPoliciesProps = ParsedProps<
   VirtRigaudNetworkPoliciesProps,
   { readonly values: NetworkPoliciesValues; readonly providers: readonly ProviderValues[]; readonly manager: { readonly metricsPort: number; readonly healthPort: number } }
@@ -60,9 +60,9 @@ const tcp = (port: number | string): k8s.NetworkPolicyPort => ({
 export class VirtRigaudNetworkPolicies extends Construct {
   public readonly policies: k8s.KubeNetworkPolicy[] = [];
 
-  constructor(scope: Construct, id: string, props: VirtRigaudNetworkPoliciesProps | ReleasePart<ParsedNetworkPoliciesProps> = {}) {
+  constructor(scope: Construct, id: string, props: VirtRigaudNetworkPoliciesProps | ReleasePart = {}) {
     super(scope, id);
-    const { context: ctx, values, providers, manager } = partProps(
+    const { context: ctx, values, providers, manager } = partProps<VirtRigaudNetworkPoliciesProps, ParsedNetworkPoliciesProps>(
       props,
       (raw) => ({
         context: releaseContext(raw.context, chartNamespace(this)),

@@ -153,7 +153,7 @@ export interface VirtRigaudProviderProps {
   readonly imagePullSecrets?: readonly { readonly name: string }[];
 }
 
-/** `VirtRigaudProviderProps` as `VirtRigaud` hands them over. */
+/** `VirtRigaudProviderProps` as `VirtRigaud` hands them over. @internal */
 export type ParsedProviderProps = ParsedProps<VirtRigaudProviderProps, { readonly values: ProviderValues }>;
 
 /**
@@ -179,9 +179,9 @@ export class VirtRigaudProvider extends Construct {
   public readonly service?: k8s.KubeService;
   public readonly customResource?: Provider;
 
-  constructor(scope: Construct, id: string, props: VirtRigaudProviderProps | ReleasePart<ParsedProviderProps>) {
+  constructor(scope: Construct, id: string, props: VirtRigaudProviderProps | ReleasePart) {
     super(scope, id);
-    const { context: ctx, values: p, imagePullSecrets } = partProps(
+    const { context: ctx, values: p, imagePullSecrets } = partProps<VirtRigaudProviderProps, ParsedProviderProps>(
       props,
       (raw) => ({ ...raw, context: releaseContext(raw.context, chartNamespace(this)), values: parsePart(providersSchema, [raw.values], ['providers'])[0] }),
       // Checked as the only entry of `providers`.

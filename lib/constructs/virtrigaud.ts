@@ -1,16 +1,16 @@
 import { Construct } from 'constructs';
-import { Monitoring } from '../monitoring/monitoring';
+import { Monitoring, ParsedMonitoringProps } from '../monitoring/monitoring';
 import { parseValues } from '../values/parse';
 import { ParsedValues } from '../values/parsed';
 import type { VirtRigaudProps } from '../props';
 import { Values } from '../values/schema';
 import { VIRTRIGAUD_VERSION } from '../version';
 import { ReleaseContext } from './context';
-import { VirtRigaudCrds } from './crds';
-import { VirtRigaudManager } from './manager';
-import { ReleaseNamespace } from './namespace';
-import { VirtRigaudNetworkPolicies } from './network-policies';
-import { VirtRigaudProvider } from './provider';
+import { ParsedCrdsProps, VirtRigaudCrds } from './crds';
+import { ParsedManagerProps, VirtRigaudManager } from './manager';
+import { ParsedNamespaceProps, ReleaseNamespace } from './namespace';
+import { ParsedNetworkPoliciesProps, VirtRigaudNetworkPolicies } from './network-policies';
+import { ParsedProviderProps, VirtRigaudProvider } from './provider';
 import { lintFindings } from '../parts/validation';
 import { chartNamespace } from '../parts/parse-part';
 import { ReleasePart } from '../parts/release-part';
@@ -59,19 +59,19 @@ export class VirtRigaud extends Construct {
       commonAnnotations: values.commonAnnotations,
     });
 
-    if (values.createNamespace) this.namespace = new ReleaseNamespace(this, 'namespace', ReleasePart.of({ context: ctx, labels: values.namespaceLabels }));
-    if (values.crds.install) this.crds = new VirtRigaudCrds(this, 'crds', ReleasePart.of({ context: ctx, annotations: values.crds.annotations }));
+    if (values.createNamespace) this.namespace = new ReleaseNamespace(this, 'namespace', ReleasePart.of<ParsedNamespaceProps>({ context: ctx, labels: values.namespaceLabels }));
+    if (values.crds.install) this.crds = new VirtRigaudCrds(this, 'crds', ReleasePart.of<ParsedCrdsProps>({ context: ctx, annotations: values.crds.annotations }));
 
-    this.manager = new VirtRigaudManager(this, 'manager', ReleasePart.of({ context: ctx, values: values.manager, imagePullSecrets: values.imagePullSecrets }));
+    this.manager = new VirtRigaudManager(this, 'manager', ReleasePart.of<ParsedManagerProps>({ context: ctx, values: values.manager, imagePullSecrets: values.imagePullSecrets }));
     this.providers = values.providers.map(
-      (provider) => new VirtRigaudProvider(this, `provider-${provider.name}`, ReleasePart.of({ context: ctx, profile: values.profile, values: provider, imagePullSecrets: values.imagePullSecrets })),
+      (provider) => new VirtRigaudProvider(this, `provider-${provider.name}`, ReleasePart.of<ParsedProviderProps>({ context: ctx, profile: values.profile, values: provider, imagePullSecrets: values.imagePullSecrets })),
     );
 
     if (values.networkPolicies.enabled) {
       this.networkPolicies = new VirtRigaudNetworkPolicies(
         this,
         'network-policies',
-        ReleasePart.of({
+        ReleasePart.of<ParsedNetworkPoliciesProps>({
           context: ctx,
           values: values.networkPolicies,
           manager: { metricsPort: values.manager.metrics.port, healthPort: values.manager.healthPort },
@@ -84,7 +84,7 @@ export class VirtRigaud extends Construct {
       this.monitoring = new Monitoring(
         this,
         'monitoring',
-        ReleasePart.of({
+        ReleasePart.of<ParsedMonitoringProps>({
           context: ctx,
           profile: values.profile,
           values: values.monitoring,

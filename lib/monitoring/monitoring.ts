@@ -54,7 +54,7 @@ export interface MonitoringProps {
   readonly validate?: ValidateOptions;
 }
 
-/** `MonitoringProps` as `VirtRigaud` hands them over. */
+/** `MonitoringProps` as `VirtRigaud` hands them over. @internal */
 export type ParsedMonitoringProps = ParsedProps<MonitoringProps, { readonly values: MonitoringValues }>;
 
 /**
@@ -85,9 +85,9 @@ export class Monitoring extends Construct {
    */
   public readonly dashboard?: DashboardBuild;
 
-  constructor(scope: Construct, id: string, parts: MonitoringProps | ReleasePart<ParsedMonitoringProps> = {}) {
+  constructor(scope: Construct, id: string, parts: MonitoringProps | ReleasePart = {}) {
     super(scope, id);
-    const props = partProps(
+    const props = partProps<MonitoringProps, ParsedMonitoringProps>(
       parts,
       (raw) => ({ ...raw, context: releaseContext(raw.context, chartNamespace(this)), values: parsePart(monitoringValuesSchema, raw.values ?? {}, ['monitoring']) }),
       // Used on its own: lint's findings of its objects (the Services its ServiceMonitors select are not among them).

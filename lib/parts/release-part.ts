@@ -6,7 +6,7 @@ import type { ReleaseContext } from '../conventions/names';
  * they are (a second parse returns equal values but costs about 0.25 ms per provider) and
  * registers no checks of its own. Only `VirtRigaud` makes one.
  */
-export class ReleasePart<P> {
+export class ReleasePart<P = unknown> {
   /** Nominal: no other object passes for one (the published declarations keep only this). */
   readonly #part = true;
   /** @internal */
@@ -27,14 +27,18 @@ export class ReleasePart<P> {
   }
 }
 
-/** Props `P` after parsing: a full `context`, and the keys of `V` with their parsed types. */
+/**
+ * Props `P` after parsing: a full `context`, and the keys of `V` with their parsed types. The
+ * parts' constructors take a plain `ReleasePart` in their published signatures: these types name
+ * the values' zod-inferred types, which a user's app must not have to compile.
+ */
 export type ParsedProps<P, V = unknown> = Omit<P, 'context' | keyof V> & { readonly context: ReleaseContext } & V;
 
 /**
  * The props a part's construct builds from: the release's as they are, else `parse(props)`, after
  * which `check` registers the part's own checks (a construct used on its own).
  */
-export function partProps<P, Q>(props: P | ReleasePart<Q>, parse: (props: P) => Q, check: (parsed: Q) => void): Q {
+export function partProps<P, Q>(props: P | ReleasePart, parse: (props: P) => Q, check: (parsed: Q) => void): Q {
   if (ReleasePart.is(props)) return (props as ReleasePart<Q>).parsed;
   const parsed = parse(props as P);
   check(parsed);
