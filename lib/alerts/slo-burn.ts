@@ -107,7 +107,7 @@ export const fastBurn = defineAlert({
       'The VM-creation success SLO is being violated fast: the error ratio of `virtrigaud_vm_operations_total{operation="Create"}` is above 14.4 times the error budget over both 1 hour and 5 minutes, or above 6 times over both 6 hours and 30 minutes. At 14.4x, 2% of a 30-day budget is spent in one hour.',
     impact: 'A large share of VM creations fails now; at this rate the monthly error budget is exhausted within about two days.',
     diagnosis: (q) => [
-      `Error ratio per provider: \`${recordingRule('namespace_provider:virtrigaud_vm_operations:error_ratio_rate5m').name}\`.`,
+      `Error ratio per provider: ${code(recordingRule('namespace_provider:virtrigaud_vm_operations:error_ratio_rate5m').name)}.`,
       `Failure reasons: ${code(errorsRate(q, ['component', 'reason']))}.`,
       'Check VirtrigaudProviderDown and VirtrigaudHighErrorRate, which usually fire alongside.',
     ],

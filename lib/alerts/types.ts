@@ -155,8 +155,8 @@ export function alertText(alert: AlertDefinition, profile: Profile): Required<Al
   return { summary: v.summary ?? alert.summary, description: v.description ?? alert.description, runbook: v.runbook ?? alert.runbook };
 }
 
-/** An expression as Markdown code. */
-export const code = (v: Vector): string => `\`${v}\``;
+/** An expression or a name as Markdown code. */
+export const code = (v: Vector | string): string => `\`${v}\``;
 
 export const requireThreshold = (name: string, t: number | undefined): number => {
   if (t === undefined) throw new Error(`${name} needs a threshold`);

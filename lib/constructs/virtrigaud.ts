@@ -76,7 +76,7 @@ export class VirtRigaud extends Construct {
           values: values.networkPolicies,
           manager: { metricsPort: values.manager.metrics.port, healthPort: values.manager.healthPort },
           providers: values.providers,
-          }),
+        }),
       );
     }
 

@@ -6,7 +6,7 @@
 import { ReleaseContext, managerJobName, providerJobName } from '../conventions/names';
 import { JOB_LABEL } from '../conventions/labels';
 import { monitoringValuesSchema } from '../values/monitoring-values';
-import { alertInProfile, alertText, ALERT_NAMES, ALERTS, AlertName, humanizeDuration } from '../alerts';
+import { alertInProfile, alertText, ALERT_NAMES, ALERTS, AlertName, code, humanizeDuration } from '../alerts';
 import { runbookUrl } from './alerts';
 import { METRICS_PATH, METRICS_PORT_NAME } from './service-monitors';
 import { DEFAULT_PROFILE, METRIC_GROUP_TITLES, MetricGroup, Profile, PROFILE_LABELS, PROFILE_METRICS, PROFILE_TITLES, PROFILES, TARGET_LABELS } from '../catalog/catalog';
@@ -27,7 +27,6 @@ export const DOCS_CONTEXT: ReleaseContext = {
   commonAnnotations: {},
 };
 
-const code = (s: string) => '`' + s + '`';
 /** Port and path the ServiceMonitors scrape. */
 const SCRAPED = `${code(METRICS_PORT_NAME)}, ${code(METRICS_PATH)}`;
 /** A code span inside a table cell: GFM splits cells on `|` even inside code, so it is escaped. */
